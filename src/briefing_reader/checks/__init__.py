@@ -1,0 +1,1 @@
+"""Checks of a loaded briefing against the world outside its file (no Textual)."""

@@ -1,0 +1,66 @@
+"""Does a briefing say what its source says?
+
+Every ``evidence`` excerpt and the CEO quote must occur in the source article.
+Matching forgives differences of whitespace, line breaks and typographic
+quotes, dashes and apostrophes (the article's “ ” ‘ ’ – — against ASCII),
+and nothing else: case, wording and punctuation must match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from briefing_reader.model import SECTIONS, Briefing, CeoQuote
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2012": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00a0": " ",
+    }
+)
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """Text as the matcher compares it: ASCII quotes and dashes, single spaces."""
+    return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """One excerpt that a briefing attributes to its source."""
+
+    where: str  # e.g. "headline_facts[0].evidence"
+    text: str
+
+
+def quoted_passages(briefing: Briefing) -> Iterator[Quoted]:
+    """Every excerpt the briefing claims is verbatim from its source."""
+    for section in SECTIONS:
+        for index, item in enumerate(briefing.items(section)):
+            if isinstance(item, CeoQuote):
+                yield Quoted(f"{section.key}.text", item.text)
+                continue
+            evidence = getattr(item, "evidence", None)
+            if evidence:
+                yield Quoted(f"{section.key}[{index}].evidence", evidence)
+
+
+def missing_from_source(briefing: Briefing, source_text: str) -> list[Quoted]:
+    """The excerpts that cannot be found in ``source_text``."""
+    haystack = normalize(source_text)
+    return [q for q in quoted_passages(briefing) if normalize(q.text) not in haystack]

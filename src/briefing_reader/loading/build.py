@@ -1,0 +1,186 @@
+"""YAML nodes to the briefing model, checked against the model's own field lists.
+
+The checks are read off the dataclasses in :mod:`briefing_reader.model`:
+a field without a default is required, ``X | None`` may be null,
+``tuple[X, ...]`` is a list, a dataclass is a mapping. Errors are collected
+(not raised one at a time) so a writer sees every problem in one pass, and
+the briefing is still built where it can be: a value of the wrong shape is
+left out, or becomes empty where the field is required.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
+from briefing_reader.model import FORMAT, Briefing
+from briefing_reader.text import clean
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # "text", "list", "object"
+    target: Any  # dataclass for "object" and lists of objects, str otherwise
+    required: bool
+    nullable: bool
+    multiline: bool
+    doc: str
+
+
+@cache
+def field_specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The checkable shape of a model dataclass, derived from its annotations."""
+    hints = typing.get_type_hints(cls)
+    specs = []
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        nullable = False
+        args = typing.get_args(hint)
+        if isinstance(hint, types.UnionType) and type(None) in args:
+            nullable = True
+            (hint,) = (a for a in args if a is not type(None))
+        if typing.get_origin(hint) is tuple:
+            kind, target = "list", typing.get_args(hint)[0]
+        elif dataclasses.is_dataclass(hint):
+            kind, target = "object", hint
+        else:
+            kind, target = "text", str
+        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        specs.append(
+            FieldSpec(
+                f.name,
+                kind,
+                target,
+                required,
+                nullable,
+                bool(f.metadata.get("multiline")),
+                f.metadata.get("doc", ""),
+            )
+        )
+    return tuple(specs)
+
+
+Report = Callable[[str, str, Node], None]
+_INVALID = object()
+
+
+def build_briefing(root: Node, report: Report) -> Briefing | None:
+    """Check ``root`` and build the briefing; ``report(code, message, node)`` gets each error."""
+    if not isinstance(root, Mapping):
+        report("not-a-mapping", f"a briefing is a mapping of keys, not {_describe(root)}", root)
+        return None
+    fmt = next((v for k, v in root.pairs if k.value == "format"), None)
+    if fmt is None:
+        report("format", f"format is required: add 'format: {FORMAT}' at the top", root)
+        return None
+    if not (isinstance(fmt, Scalar) and fmt.value == FORMAT):
+        shown = fmt.value if isinstance(fmt, Scalar) else _describe(fmt)
+        report(
+            "format",
+            f"unsupported format '{clean(shown)}': this reader understands '{FORMAT}'",
+            fmt,
+        )
+        return None
+    briefing = _build_object(Briefing, root, "", report)
+    if briefing is _INVALID:
+        return None
+    if briefing.id and not re.match(Briefing.ID_PATTERN, briefing.id):
+        node = next(v for k, v in root.pairs if k.value == "id")
+        report(
+            "id",
+            f"id '{briefing.id}' must be a slug: lower-case letters, digits and single hyphens",
+            node,
+        )
+    return briefing
+
+
+def _build_object(cls: type, node: Node, path: str, report: Report) -> Any:
+    if not isinstance(node, Mapping):
+        report("type", f"{path or 'briefing'} must be a mapping, not {_describe(node)}", node)
+        return _INVALID
+    specs = {s.name: s for s in field_specs(cls)}
+    given: dict[str, tuple[Scalar, Node]] = {}
+    for key, value in node.pairs:
+        if key.value in specs:
+            given[key.value] = (key, value)
+            continue
+        where = f"{path}." if path else ""
+        hint = difflib.get_close_matches(key.value, list(specs), n=1, cutoff=0.6)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        report("unknown-key", f"unknown key '{where}{clean(key.value)}'{suggestion}", key)
+    values: dict[str, Any] = {}
+    for spec in specs.values():
+        field_path = f"{path}.{spec.name}" if path else spec.name
+        if spec.name not in given:
+            if spec.required:
+                report("required", f"{field_path} is required", node)
+                values[spec.name] = _fallback(spec)
+            continue
+        value = _build_value(spec, given[spec.name][1], field_path, report)
+        if value is _INVALID:
+            if not spec.required:
+                continue
+            value = _fallback(spec)
+        values[spec.name] = value
+    return cls(**values)
+
+
+def _fallback(spec: FieldSpec) -> Any:
+    if spec.nullable:
+        return None
+    return () if spec.kind == "list" else ""
+
+
+def _build_value(spec: FieldSpec, node: Node, path: str, report: Report) -> Any:
+    if isinstance(node, Scalar) and node.is_null:
+        if spec.nullable:
+            return None
+        if spec.kind == "list":
+            return ()  # `loss_drivers:` with nothing after it: an empty section
+        report("required", f"{path} is required", node)
+        return _INVALID
+    if spec.kind == "text":
+        if not isinstance(node, Scalar):
+            report("type", f"{path} must be text, not {_describe(node)}", node)
+            return _INVALID
+        text = clean(node.value, multiline=spec.multiline)
+        if spec.required and not text:
+            report("required", f"{path} is required", node)
+        return text
+    if spec.kind == "object":
+        return _build_object(spec.target, node, path, report)
+    if not isinstance(node, Sequence):
+        report("type", f"{path} must be a list, not {_describe(node)}", node)
+        return _INVALID
+    items = []
+    for index, child in enumerate(node.items):
+        item_path = f"{path}[{index}]"
+        if spec.target is str:
+            if not isinstance(child, Scalar) or child.is_null:
+                report("type", f"{item_path} must be text, not {_describe(child)}", child)
+                continue
+            items.append(clean(child.value))
+        else:
+            built = _build_object(spec.target, child, item_path, report)
+            if built is not _INVALID:
+                items.append(built)
+    return tuple(items)
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node.is_null:
+        return "empty"
+    return "text"

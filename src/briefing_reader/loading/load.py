@@ -1,0 +1,100 @@
+"""Load one briefing file: never raises for bad input, always says where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefing_reader.loading.build import build_briefing
+from briefing_reader.loading.problems import BriefingError, Problem, Severity
+from briefing_reader.loading.yamlsafe import MAX_BYTES, Node, YamlProblem, decode, parse
+from briefing_reader.model import Briefing
+from briefing_reader.text import clean
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The outcome of loading one file: a briefing where it could be understood, and its problems."""
+
+    path: Path
+    briefing: Briefing | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def ok(self) -> bool:
+        return self.briefing is not None and not self.errors
+
+    def strict(self) -> Briefing:
+        """The briefing, or :class:`BriefingError` for the first error."""
+        if self.errors:
+            raise BriefingError(self.errors[0])
+        assert self.briefing is not None
+        return self.briefing
+
+
+def load_file(path: Path, *, display: str | None = None) -> Loaded:
+    """Load ``path``; ``display`` is how the path is named in messages (default: as given)."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            # Refused before reading: a huge file must cost nothing.
+            return _failed(
+                path,
+                name,
+                YamlProblem(
+                    "too-large",
+                    f"file is {size:,} bytes; briefings are limited to {MAX_BYTES:,} bytes",
+                    None,
+                    None,
+                ),
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or exc.__class__.__name__
+        return _failed(
+            path, name, YamlProblem("unreadable", f"cannot read file: {reason}", None, None)
+        )
+    return load_bytes(data, path, display=name)
+
+
+def load_bytes(data: bytes, path: Path, *, display: str | None = None) -> Loaded:
+    name = display or str(path)
+    try:
+        text = decode(data)
+    except YamlProblem as problem:
+        return _failed(path, name, problem)
+    return load_text(text, path, display=name)
+
+
+def load_text(text: str, path: Path, *, display: str | None = None) -> Loaded:
+    name = display or str(path)
+    try:
+        parsed = parse(text)
+    except YamlProblem as problem:
+        return _failed(path, name, problem)
+    problems = [_problem(name, w, "warning") for w in parsed.warnings]
+
+    def report(code: str, message: str, node: Node) -> None:
+        problems.append(Problem(name, node.mark.line, node.mark.column, "error", code, message))
+
+    briefing = build_briefing(parsed.root, report)
+    return Loaded(path, briefing, tuple(sorted(problems, key=_order)))
+
+
+def _order(p: Problem) -> tuple[int, int]:
+    return (p.line or 0, p.column or 0)
+
+
+def _problem(name: str, problem: YamlProblem, severity: Severity) -> Problem:
+    return Problem(
+        name, problem.line, problem.column, severity, problem.code, clean(problem.message)
+    )
+
+
+def _failed(path: Path, name: str, problem: YamlProblem) -> Loaded:
+    return Loaded(path, None, (_problem(name, problem, "error"),))

@@ -1,0 +1,266 @@
+"""Bytes to a small tree of YAML nodes with marks, safe against hostile input.
+
+PyYAML's own loaders are not enough for untrusted files: they keep the last
+of duplicate keys, expand alias bombs, recurse until ``RecursionError`` in the
+pure-Python composer, honour explicit tags, and resolve ``no`` to ``False``.
+So we take only PyYAML's *event* stream (libyaml's C parser when present) and
+compose the tree ourselves, iteratively, refusing what a briefing never needs.
+Scalars stay the text that was written.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import yaml
+
+# The libyaml parser when PyYAML was built with it, the pure-Python one otherwise;
+# both are tested, since they differ in details (plain style is '' in one, None in the other).
+LOADERS: dict[str, type[yaml.SafeLoader]] = {"pure": yaml.SafeLoader}
+if getattr(yaml, "__with_libyaml__", False):
+    LOADERS["c"] = yaml.CSafeLoader  # type: ignore[assignment]
+DEFAULT_LOADER = "c" if "c" in LOADERS else "pure"
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 16
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Scalar:
+    value: str
+    plain: bool
+    mark: Mark
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in _NULLS
+
+
+@dataclass
+class Sequence:
+    mark: Mark
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Mapping:
+    mark: Mark
+    flow: bool = False
+    pairs: list[tuple[Scalar, Node]] = field(default_factory=list)
+
+
+Node = Scalar | Sequence | Mapping
+
+
+class YamlProblem(Exception):
+    """A located problem found while reading YAML; the loader turns it into a Problem."""
+
+    def __init__(self, code: str, message: str, line: int | None, column: int | None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Parsed:
+    root: Node
+    warnings: list[YamlProblem]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 bytes to text, refusing other encodings with the location of the first bad byte."""
+    if len(data) > MAX_BYTES:
+        raise YamlProblem(
+            "too-large",
+            f"file is {len(data):,} bytes; briefings are limited to {MAX_BYTES:,} bytes",
+            None,
+            None,
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(data) >= 2 and (data[0] == 0 or data[1] == 0)
+    ):
+        raise YamlProblem("encoding", "file looks like UTF-16 or UTF-32; save it as UTF-8", 1, 1)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = _locate(data, nul)
+        raise YamlProblem("encoding", "NUL byte in file; briefings are text", line, column)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _locate(data, exc.start)
+        raise YamlProblem(
+            "encoding",
+            f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8",
+            line,
+            column,
+        ) from None
+
+
+def _locate(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def _mark(event: yaml.Event) -> Mark:
+    m = event.start_mark
+    return Mark(m.line + 1, m.column + 1)
+
+
+def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
+    """Compose exactly one YAML document into nodes, or raise :class:`YamlProblem`."""
+    loader = LOADERS[loader_name](text)
+    try:
+        return _compose(loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        raise YamlProblem(
+            "syntax",
+            f"YAML syntax: {message}",
+            mark.line + 1 if mark else None,
+            mark.column + 1 if mark else None,
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _text_locate(text, exc.position)
+        raise YamlProblem("syntax", f"YAML: {exc.reason}", line, column) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem("syntax", f"YAML: {exc}", None, None) from None
+    finally:
+        loader.dispose()
+
+
+def _text_locate(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _compose(loader: yaml.SafeLoader) -> Parsed:
+    warnings: list[YamlProblem] = []
+    stack: list[Sequence | Mapping] = []
+    pending_key: list[Scalar | None] = []  # for each open mapping: the key awaiting its value
+    root: Node | None = None
+    documents = 0
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = pending_key[-1]
+        if key is None:
+            if not isinstance(node, Scalar):
+                raise YamlProblem(
+                    "complex-key",
+                    "mapping keys must be plain text",
+                    node.mark.line,
+                    node.mark.column,
+                )
+            for earlier, _ in parent.pairs:
+                if earlier.value == node.value:
+                    raise YamlProblem(
+                        "duplicate-key",
+                        f"duplicate key '{node.value}' (first defined on line {earlier.mark.line})",
+                        node.mark.line,
+                        node.mark.column,
+                    )
+            pending_key[-1] = node
+            return
+        if parent.flow:
+            _check_flow_split(parent, key, node, warnings)
+        parent.pairs.append((key, node))
+        pending_key[-1] = None
+
+    while True:
+        event = loader.get_event()
+        if event is None or isinstance(event, yaml.StreamEndEvent):
+            break
+        if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                mark = _mark(event)
+                raise YamlProblem(
+                    "multiple-documents",
+                    "more than one YAML document; put one briefing in each file",
+                    mark.line,
+                    mark.column,
+                )
+            continue
+        mark = _mark(event)
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlProblem(
+                "alias", "aliases (*name) are not allowed in briefings", mark.line, mark.column
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise YamlProblem(
+                "anchor", "anchors (&name) are not allowed in briefings", mark.line, mark.column
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and not isinstance(event, yaml.CollectionEndEvent):
+            raise YamlProblem(
+                "tag", f"explicit tags such as '{tag}' are not allowed", mark.line, mark.column
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            attach(Scalar(event.value, plain=not event.style, mark=mark))
+        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(
+                    "too-deep",
+                    f"nesting deeper than {MAX_DEPTH} levels; briefings need only a few",
+                    mark.line,
+                    mark.column,
+                )
+            node: Sequence | Mapping
+            if isinstance(event, yaml.SequenceStartEvent):
+                node = Sequence(mark)
+            else:
+                node = Mapping(mark, flow=bool(event.flow_style))
+            attach(node)
+            stack.append(node)
+            pending_key.append(None)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+            pending_key.pop()
+    if root is None:
+        raise YamlProblem("empty", "file is empty; a briefing is a YAML mapping", 1, 1)
+    return Parsed(root, warnings)
+
+
+def _check_flow_split(
+    parent: Mapping, key: Scalar, value: Node, warnings: list[YamlProblem]
+) -> None:
+    """Warn where ``{value: $1,200}`` was split at its comma into ``$1`` and a key ``200``."""
+    if not (isinstance(value, Scalar) and value.is_null and key.plain and parent.pairs):
+        return
+    _, previous = parent.pairs[-1]
+    if isinstance(previous, Scalar) and previous.plain and previous.value:
+        warnings.append(
+            YamlProblem(
+                "flow-comma",
+                f"'{previous.value},{key.value}' was split at the comma inside {{ }}; "
+                "quote the value",
+                key.mark.line,
+                key.mark.column,
+            )
+        )

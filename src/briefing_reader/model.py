@@ -1,0 +1,164 @@
+"""The briefing as typed, immutable data.
+
+No I/O and no Textual here. The loader reads the field lists of these
+dataclasses (names, types, defaults and ``doc`` metadata) to check a file, so
+a new field is one line in one class, and a new pane is one class plus one
+entry in :data:`SECTIONS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+FORMAT = "briefing/1"
+
+
+def spec(doc: str, *, multiline: bool = False) -> dict[str, Any]:
+    """Field metadata: ``doc`` documents the field; ``multiline`` keeps its line breaks."""
+    return {"doc": doc, "multiline": multiline}
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One labelled piece of an item shown when it is expanded."""
+
+    label: str
+    text: str
+    is_evidence: bool = False
+
+
+@dataclass(frozen=True)
+class HeadlineFact:
+    """A figure or fact the article reports."""
+
+    label: str = field(metadata=spec("What the figure is, e.g. 'Q4 2024 net loss'."))
+    value: str = field(metadata=spec("The figure as the article gives it, e.g. '$265 million'."))
+    note: str | None = field(default=None, metadata=spec("Context for the figure.", multiline=True))
+    evidence: str | None = field(
+        default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
+    )
+
+    def heading(self) -> tuple[str, str | None]:
+        return self.label, self.value
+
+    def details(self) -> tuple[Detail, ...]:
+        return _details(("Note", self.note, False), ("Evidence", self.evidence, True))
+
+
+@dataclass(frozen=True)
+class LossDriver:
+    """A cause the article gives for the loss."""
+
+    title: str = field(metadata=spec("The driver in a few words."))
+    detail: str = field(metadata=spec("How it caused the loss.", multiline=True))
+    evidence: str | None = field(
+        default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
+    )
+
+    def heading(self) -> tuple[str, str | None]:
+        return self.title, None
+
+    def details(self) -> tuple[Detail, ...]:
+        return _details(("Detail", self.detail, False), ("Evidence", self.evidence, True))
+
+
+@dataclass(frozen=True)
+class CeoQuote:
+    """The chief executive's words, verbatim from the article."""
+
+    text: str = field(metadata=spec("The quote, verbatim from the source.", multiline=True))
+    speaker: str = field(metadata=spec("Who said it."))
+    role: str | None = field(default=None, metadata=spec("The speaker's role, e.g. 'CEO'."))
+
+    def heading(self) -> tuple[str, str | None]:
+        attribution = f"{self.speaker}, {self.role}" if self.role else self.speaker
+        return f"\u201c{self.text}\u201d", f"\u2014 {attribution}"
+
+    def details(self) -> tuple[Detail, ...]:
+        return ()
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """Something the article leaves unanswered."""
+
+    question: str = field(metadata=spec("The question.", multiline=True))
+    why: str | None = field(default=None, metadata=spec("Why it matters.", multiline=True))
+    evidence: str | None = field(
+        default=None,
+        metadata=spec("The passage of the source that raises it, verbatim.", multiline=True),
+    )
+
+    def heading(self) -> tuple[str, str | None]:
+        return self.question, None
+
+    def details(self) -> tuple[Detail, ...]:
+        return _details(("Why it matters", self.why, False), ("Evidence", self.evidence, True))
+
+
+Item = HeadlineFact | LossDriver | CeoQuote | OpenQuestion
+
+
+def _details(*parts: tuple[str, str | None, bool]) -> tuple[Detail, ...]:
+    return tuple(Detail(label, text, evidence) for label, text, evidence in parts if text)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The article a briefing was distilled from."""
+
+    title: str = field(metadata=spec("The article's headline."))
+    file: str = field(metadata=spec("The article's text, relative to the briefing file."))
+    url: str | None = field(default=None, metadata=spec("Where the article was published."))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One pane of the reader: which field of the briefing it shows, and how it is titled."""
+
+    key: str
+    title: str
+    empty: str
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("headline_facts", "Headline facts", "No headline facts."),
+    Section("loss_drivers", "Loss drivers", "No loss drivers."),
+    Section("ceo_quote", "CEO quote", "No quote."),
+    Section("open_questions", "Open questions", "No open questions."),
+)
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """A short structured document distilled from one news article."""
+
+    format: str = field(metadata=spec(f"The format version; must be '{FORMAT}'."))
+    id: str = field(metadata=spec("A stable slug: lower-case letters, digits and hyphens."))
+    title: str = field(metadata=spec("The briefing's title."))
+    source: Source = field(metadata=spec("The article the briefing was distilled from."))
+    headline_facts: tuple[HeadlineFact, ...] = field(
+        metadata=spec("The figures and facts that matter most.")
+    )
+    loss_drivers: tuple[LossDriver, ...] = field(metadata=spec("What caused the loss."))
+    ceo_quote: CeoQuote | None = field(metadata=spec("The chief executive's quote, or null."))
+    open_questions: tuple[OpenQuestion, ...] = field(metadata=spec("What the article leaves open."))
+    subject: str | None = field(default=None, metadata=spec("The company or topic."))
+    period: str | None = field(
+        default=None, metadata=spec("What the figures cover, e.g. 'Q4 2024'.")
+    )
+    dateline: str | None = field(default=None, metadata=spec("Where the story was filed."))
+    summary: str | None = field(
+        default=None, metadata=spec("Two or three sentences.", multiline=True)
+    )
+    tags: tuple[str, ...] = field(default=(), metadata=spec("Short slugs for filtering."))
+
+    ID_PATTERN: ClassVar[str] = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+    def items(self, section: Section) -> tuple[Item, ...]:
+        """The items of one pane, in order (the single quote counts as one item)."""
+        value = getattr(self, section.key)
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else (value,)
