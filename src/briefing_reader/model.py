@@ -29,6 +29,15 @@ class Detail:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """What an item shows when collapsed: a main text and an optional aside."""
+
+    main: str
+    aside: str | None = None
+    aside_below: bool = False  # e.g. a quote's attribution goes on its own line
+
+
+@dataclass(frozen=True)
 class HeadlineFact:
     """A figure or fact the article reports."""
 
@@ -39,8 +48,8 @@ class HeadlineFact:
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
 
-    def heading(self) -> tuple[str, str | None]:
-        return self.label, self.value
+    def heading(self) -> Heading:
+        return Heading(self.label, self.value)
 
     def details(self) -> tuple[Detail, ...]:
         return _details(("Note", self.note, False), ("Evidence", self.evidence, True))
@@ -56,8 +65,8 @@ class LossDriver:
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
 
-    def heading(self) -> tuple[str, str | None]:
-        return self.title, None
+    def heading(self) -> Heading:
+        return Heading(self.title)
 
     def details(self) -> tuple[Detail, ...]:
         return _details(("Detail", self.detail, False), ("Evidence", self.evidence, True))
@@ -71,9 +80,9 @@ class CeoQuote:
     speaker: str = field(metadata=spec("Who said it."))
     role: str | None = field(default=None, metadata=spec("The speaker's role, e.g. 'CEO'."))
 
-    def heading(self) -> tuple[str, str | None]:
+    def heading(self) -> Heading:
         attribution = f"{self.speaker}, {self.role}" if self.role else self.speaker
-        return f"\u201c{self.text}\u201d", f"\u2014 {attribution}"
+        return Heading(f"\u201c{self.text}\u201d", f"\u2014 {attribution}", aside_below=True)
 
     def details(self) -> tuple[Detail, ...]:
         return ()
@@ -90,8 +99,8 @@ class OpenQuestion:
         metadata=spec("The passage of the source that raises it, verbatim.", multiline=True),
     )
 
-    def heading(self) -> tuple[str, str | None]:
-        return self.question, None
+    def heading(self) -> Heading:
+        return Heading(self.question)
 
     def details(self) -> tuple[Detail, ...]:
         return _details(("Why it matters", self.why, False), ("Evidence", self.evidence, True))

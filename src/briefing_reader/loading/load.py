@@ -14,7 +14,7 @@ from briefing_reader.text import clean
 
 @dataclass(frozen=True)
 class Loaded:
-    """The outcome of loading one file: a briefing where it could be understood, and its problems."""
+    """The outcome of loading one file: the briefing where it was understood, and its problems."""
 
     path: Path
     briefing: Briefing | None

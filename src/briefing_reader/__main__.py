@@ -1,0 +1,3 @@
+from briefing_reader.cli import main
+
+raise SystemExit(main())

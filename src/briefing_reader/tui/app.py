@@ -1,0 +1,42 @@
+"""The reader app and the one factory that builds it, for the CLI and the tests alike."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from briefing_reader.loading import Loaded
+from briefing_reader.tui.commands import KeyedActions
+from briefing_reader.tui.keys import key_help
+from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.screens.help import HelpScreen
+
+
+class BriefingApp(App[None]):
+    """Reads briefings that the caller has already loaded."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "briefing"
+    COMMANDS = App.COMMANDS | {KeyedActions}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, entries: list[Loaded]) -> None:
+        super().__init__()
+        self.entries = entries
+        self.theme = "textual-dark"
+
+    def get_default_screen(self) -> Screen[None]:
+        return BriefingScreen(self.entries)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(key_help(self, self.screen)))
+
+
+def make_app(entries: list[Loaded]) -> BriefingApp:
+    return BriefingApp(entries)

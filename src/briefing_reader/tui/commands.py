@@ -1,0 +1,34 @@
+"""The command palette offers every keyed action of the current screen."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.dom import DOMNode
+
+from briefing_reader.tui.keys import key_help
+
+
+class KeyedActions(Provider):
+    """Lists the same actions as the keys, with their keys shown as help."""
+
+    def _entries(self) -> list[tuple[str, str, partial[object]]]:
+        entries = []
+        for key in key_help(self.app, self.screen):
+            if not isinstance(key.namespace, DOMNode) or key.action.startswith("command_palette"):
+                continue
+            run = partial(key.namespace.run_action, key.action)
+            entries.append((key.description, key.keys, run))
+        return entries
+
+    async def discover(self) -> Hits:
+        for description, keys, run in self._entries():
+            yield DiscoveryHit(description, run, help=f"key: {keys}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for description, keys, run in self._entries():
+            score = matcher.match(description)
+            if score > 0:
+                yield Hit(score, matcher.highlight(description), run, help=f"key: {keys}")

@@ -1,0 +1,34 @@
+"""The keys of a screen, read from its active bindings: one source for help and palette."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class KeyHelp:
+    keys: str  # e.g. "j, ↓"
+    description: str
+    action: str
+    namespace: object
+
+
+def key_help(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
+    """Every described binding active on ``screen``, its keys joined, in binding order."""
+    grouped: dict[tuple[int, str], tuple[list[str], str, object]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description:
+            continue
+        group = (id(active.node), binding.action)
+        keys, _, _ = grouped.setdefault(group, ([], binding.description, active.node))
+        shown = app.get_key_display(binding)
+        if shown not in keys:
+            keys.append(shown)
+    return [
+        KeyHelp(", ".join(keys), description, action, node)
+        for (_, action), (keys, description, node) in grouped.items()
+    ]

@@ -1,0 +1,46 @@
+"""The help screen, generated from the bindings active on the screen beneath it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from briefing_reader.tui.keys import KeyHelp
+
+INTRO = (
+    "Each briefing shows four panes. Move between panes with tab or 1-4, "
+    "between items with j/k or the arrows; enter shows an item's evidence in place."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the reader, read from the active bindings so it cannot drift."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+        Binding("down,j", "scroll(1)", "Scroll down", show=False),
+        Binding("up,k", "scroll(-1)", "Scroll up", show=False),
+    ]
+
+    def __init__(self, keys: list[KeyHelp]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        width = max((len(k.keys) for k in self.keys), default=0) + 2
+        lines = [Content(INTRO), Content("")]
+        lines += [
+            Content.assemble((k.keys.ljust(width), "bold $text-accent"), k.description)
+            for k in self.keys
+        ]
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = Content("Keys")
+            body.border_subtitle = Content("escape: close")
+            yield Static(Content("\n").join(lines), id="help-text")
+
+    def action_scroll(self, step: int) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_relative(y=step, animate=False)

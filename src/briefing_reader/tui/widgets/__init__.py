@@ -1,0 +1,1 @@
+"""Widgets that render parts of a briefing."""

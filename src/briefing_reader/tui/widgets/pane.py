@@ -1,0 +1,123 @@
+"""A bordered pane listing the items of one section, with a keyboard cursor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from briefing_reader.model import Item, Section
+from briefing_reader.tui.widgets.item import ItemView, details_content
+
+
+class Pane(Vertical, can_focus=True):
+    """One of the four panes. It holds focus itself and moves a highlight over its items."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor(1)", "Next item", show=False, id="pane.down"),
+        Binding("up,k", "cursor(-1)", "Previous item", show=False, id="pane.up"),
+        Binding("home,g", "first", "First item", show=False, id="pane.first"),
+        Binding("end,G", "last", "Last item", show=False, id="pane.last"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="pane.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="pane.page_up"),
+        Binding("enter", "toggle", "Expand", id="pane.toggle"),
+    ]
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    @dataclass
+    class Focused(Message):
+        """Sent when the pane gains focus, so the screen can track the current pane."""
+
+        pane: Pane
+
+    def __init__(self, section: Section, items: tuple[Item, ...], number: int) -> None:
+        super().__init__(id=f"pane-{section.key}", classes="pane")
+        self.section = section
+        self.items = items
+        self.number = number
+        self.border_title = Content(f"{number} {section.title}")
+        if len(items) > 1:
+            self.border_subtitle = Content(f"{len(items)} items")
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(can_focus=False, classes="pane-items"):
+            if not self.items:
+                yield Static(Content(self.section.empty), classes="pane-empty")
+            for index, item in enumerate(self.items):
+                yield ItemView(item, index)
+        yield Static(classes="pane-preview")
+
+    def on_mount(self) -> None:
+        self._show_cursor()
+
+    def on_focus(self) -> None:
+        self.post_message(self.Focused(self))
+        self._show_cursor(focused=True)
+
+    def on_blur(self) -> None:
+        self._show_cursor(focused=False)
+
+    @property
+    def item_views(self) -> list[ItemView]:
+        return list(self.query(ItemView))
+
+    @property
+    def current(self) -> ItemView | None:
+        views = self.item_views
+        return views[self.cursor] if 0 <= self.cursor < len(views) else None
+
+    def watch_cursor(self) -> None:
+        self._show_cursor()
+
+    def _show_cursor(self, focused: bool | None = None) -> None:
+        focused = self.has_focus if focused is None else focused
+        current = self.current
+        for view in self.item_views:
+            view.set_class(view is current, "-highlight")
+        preview = self.query_one(".pane-preview", Static)
+        show_preview = bool(current and current.has_details and not current.expanded)
+        preview.display = show_preview and focused
+        if current is not None:
+            if show_preview:
+                preview.update(details_content(current.item.details()))
+            scroller = self.query_one(".pane-items", VerticalScroll)
+            self.call_after_refresh(scroller.scroll_to_widget, current, animate=False)
+
+    def _move_to(self, index: int) -> None:
+        if self.items:
+            self.cursor = max(0, min(index, len(self.items) - 1))
+
+    def action_cursor(self, step: int) -> None:
+        self._move_to(self.cursor + step)
+
+    def action_first(self) -> None:
+        self._move_to(0)
+
+    def action_last(self) -> None:
+        self._move_to(len(self.items) - 1)
+
+    def action_page(self, direction: int) -> None:
+        views = self.item_views
+        if not views:
+            return
+        height = max(1, self.query_one(".pane-items", VerticalScroll).size.height)
+        target = views[self.cursor].virtual_region.y + direction * height
+        if direction > 0:
+            candidates = [v.index for v in views if v.virtual_region.y <= target]
+            self._move_to(max(max(candidates, default=0), self.cursor + 1))
+        else:
+            candidates = [v.index for v in views if v.virtual_region.y >= target]
+            self._move_to(min(min(candidates, default=0), self.cursor - 1))
+
+    def action_toggle(self) -> None:
+        current = self.current
+        if current is not None:
+            current.set_expanded(not current.expanded)
+            self._show_cursor()
