@@ -1,0 +1,27 @@
+"""Shared fixtures: keep the developer's own environment out of the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from briefing_reader.loading import Loaded, load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BUNDLED = ROOT / "briefings" / "core-scientific-2024-q4.yaml"
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No user config, state or colour preferences leak in; each test gets its own XDG dirs."""
+    for name in ("NO_COLOR", "FORCE_COLOR", "TEXTUAL", "TEXTUAL_THEME", "TMUX", "STY"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+
+
+def load(path: Path) -> Loaded:
+    """Load with a stable, repo-relative name so messages and snapshots do not vary by checkout."""
+    return load_file(path, display=path.relative_to(ROOT).as_posix())

@@ -1,0 +1,322 @@
+"""Pilot tests: every key does what the help says, asserted on what changed on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Static
+
+from briefing_reader.tui import BriefingApp, make_app
+from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.screens.help import HelpScreen
+from briefing_reader.tui.widgets.error_view import ErrorView
+from briefing_reader.tui.widgets.pane import Pane
+from tests.conftest import BUNDLED, FIXTURES, load
+
+SIZE = (120, 40)
+
+
+def app_for(*paths: Path) -> BriefingApp:
+    return make_app([load(p) for p in paths])
+
+
+def screen(app: BriefingApp) -> BriefingScreen:
+    assert isinstance(app.screen, BriefingScreen)
+    return app.screen
+
+
+def focused_pane(app: BriefingApp) -> Pane:
+    assert isinstance(app.focused, Pane), f"focus is on {app.focused!r}, not a pane"
+    return app.focused
+
+
+def title_text(app: BriefingApp) -> str:
+    return str(app.screen.query_one("#title", Static).render())
+
+
+async def test_starts_on_first_pane_with_first_item_highlighted() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE):
+        pane = focused_pane(app)
+        assert pane.section.title == "Headline facts"
+        assert pane.cursor == 0
+        assert pane.current is not None and pane.current.has_class("-highlight")
+        assert [p.section.title for p in screen(app).panes] == [
+            "Headline facts",
+            "Loss drivers",
+            "CEO quote",
+            "Open questions",
+        ]
+
+
+async def test_tab_and_shift_tab_cycle_through_the_four_panes() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(focused_pane(app).number)
+        assert seen == [2, 3, 4, 1]
+        await pilot.press("shift+tab")
+        assert focused_pane(app).number == 4
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4"])
+async def test_number_keys_jump_to_their_pane(key: str) -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(key)
+        assert focused_pane(app).number == int(key)
+
+
+async def test_j_k_and_arrows_move_the_highlight_within_bounds() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = focused_pane(app)
+        await pilot.press("j", "down")
+        assert pane.cursor == 2
+        await pilot.press("k")
+        assert pane.cursor == 1
+        await pilot.press("up", "up", "up")
+        assert pane.cursor == 0, "the highlight stops at the first item"
+        highlighted = [v.index for v in pane.item_views if v.has_class("-highlight")]
+        assert highlighted == [0]
+
+
+async def test_g_G_home_end_go_to_first_and_last() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = focused_pane(app)
+        last = len(pane.items) - 1
+        await pilot.press("G")
+        assert pane.cursor == last
+        await pilot.press("g")
+        assert pane.cursor == 0
+        await pilot.press("end")
+        assert pane.cursor == last
+        await pilot.press("home")
+        assert pane.cursor == 0
+
+
+async def test_pagedown_and_pageup_move_by_a_page_in_a_long_pane() -> None:
+    app = app_for(FIXTURES / "long.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = focused_pane(app)
+        await pilot.press("pagedown")
+        after_one_page = pane.cursor
+        assert 1 < after_one_page < len(pane.items) - 1
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown")
+        assert pane.cursor == len(pane.items) - 1
+        await pilot.press("pageup")
+        assert pane.cursor < len(pane.items) - 1
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "pageup")
+        assert pane.cursor == 0
+
+
+async def test_the_highlighted_items_evidence_is_visible_and_enter_expands_it() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = focused_pane(app)
+        preview = pane.query_one(".pane-preview", Static)
+        assert preview.display
+        assert "The $265 million net loss in Q4 2024 was attributed to:" in str(preview.render())
+        await pilot.press("enter")
+        item = pane.current
+        assert item is not None and item.expanded and item.has_class("-expanded")
+        details = item.query_one(".item-details", Static)
+        assert details.display and "Evidence" in str(details.render())
+        assert not preview.display, "an expanded item shows its details in place, once"
+        await pilot.press("enter")
+        assert not item.expanded and not details.display
+
+
+async def test_preview_shows_only_in_the_focused_pane() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")
+        previews = {p.number: p.query_one(".pane-preview").display for p in screen(app).panes}
+        assert previews == {1: False, 2: True, 3: False, 4: False}
+
+
+async def test_z_zooms_the_focused_pane_and_back() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "z")
+        assert app.screen.maximized is focused_pane(app)
+        assert focused_pane(app).number == 2
+        await pilot.press("tab")
+        assert app.screen.maximized is focused_pane(app), "tab moves the zoom to the next pane"
+        assert focused_pane(app).number == 3
+        await pilot.press("z")
+        assert app.screen.maximized is None
+
+
+async def test_brackets_move_between_briefings_and_keep_the_pane() -> None:
+    app = app_for(BUNDLED, FIXTURES / "minimal.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        assert title_text(app).startswith("Core Scientific doubles down")
+        await pilot.press("3", "right_square_bracket")
+        await pilot.pause()
+        assert title_text(app) == "A briefing with nothing optional"
+        assert focused_pane(app).number == 3
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert title_text(app).startswith("Core Scientific"), "] wraps around"
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert title_text(app) == "A briefing with nothing optional"
+
+
+async def test_brackets_are_not_offered_with_a_single_briefing() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert title_text(app).startswith("Core Scientific")
+        assert "next_briefing" not in {
+            a.binding.action for a in app.screen.active_bindings.values()
+        }
+
+
+async def test_question_mark_opens_help_listing_every_key_and_escape_closes_it() -> None:
+    app = app_for(BUNDLED, FIXTURES / "minimal.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text", Static).render())
+        for description in (
+            "Next pane",
+            "Previous pane",
+            "Go to Open questions",
+            "Next item",
+            "Previous item",
+            "First item",
+            "Last item",
+            "Page down",
+            "Page up",
+            "Expand",
+            "Zoom",
+            "Next briefing",
+            "Previous briefing",
+            "Help",
+            "Quit",
+        ):
+            assert description in text, description
+        await pilot.press("escape")
+        assert isinstance(app.screen, BriefingScreen)
+        assert focused_pane(app).number == 1, "focus comes back where it was"
+
+
+async def test_q_quits_with_status_zero() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_ctrl_p_palette_offers_the_same_actions_and_runs_them() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"zoom")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.screen.maximized is not None
+
+
+async def test_a_file_that_fails_to_load_shows_its_error_and_others_still_open() -> None:
+    app = app_for(FIXTURES / "broken.yaml", BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.query_one(ErrorView)
+        text = " ".join(str(s.render()) for s in view.query(Static))
+        assert "tests/fixtures/broken.yaml:7:1: error: YAML syntax:" in text
+        assert "error:" in text
+        assert app.focused is view
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert title_text(app).startswith("Core Scientific")
+        assert focused_pane(app).number == 1
+
+
+async def test_a_briefing_with_problems_opens_and_lists_them() -> None:
+    app = app_for(FIXTURES / "warned.yaml")
+    async with app.run_test(size=SIZE):
+        problems = str(app.screen.query_one("#problems", Static).render())
+        assert problems.startswith("⚠ 3 errors, 1 warning:")
+        assert "warned.yaml:7:6: error: unknown key 'headline_facts[1].lable'" in problems
+        assert focused_pane(app).items[0].value == "$1"
+
+
+async def test_briefing_text_is_shown_literally_and_clicking_it_does_nothing() -> None:
+    app = app_for(FIXTURES / "hostile.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        title = title_text(app)
+        assert title == "[@click=app.quit]x[/] [bold]not bold[/bold] Revenue [Q3] [sic]"
+        heading = focused_pane(app).item_views[0].query_one(".item-heading", Static)
+        assert str(heading.render()).startswith("[@click=app.quit]click me[/]  [b]$1[/b]")
+        await pilot.click("#title", offset=(2, 0))
+        await pilot.click(heading, offset=(2, 0))
+        await pilot.pause()
+        assert app.is_running, "text that looks like an action link must not act"
+        rendered = "".join(str(s.render()) for s in app.screen.query(Static) if s.display)
+        assert "\x1b" not in rendered and "\x9b" not in rendered and "\u202e" not in rendered
+
+
+@pytest.mark.parametrize(
+    ("size", "layout"),
+    [
+        ((120, 40), "-wide"),
+        ((100, 30), "-wide"),
+        ((99, 30), "-narrow"),
+        ((60, 20), "-narrow"),
+        ((49, 30), "-tiny"),
+        ((80, 14), "-tiny"),
+        ((10, 3), "-tiny"),
+    ],
+)
+async def test_layout_follows_the_terminal_size(size: tuple[int, int], layout: str) -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=size):
+        classes = {"-wide", "-narrow", "-tiny"} & set(app.screen.classes)
+        assert classes == {layout}
+
+
+async def test_tiny_terminal_shows_only_the_focused_pane_with_an_indicator() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("tab")
+        shown = [p.number for p in screen(app).panes if p.display]
+        assert shown == [2]
+        indicator = app.screen.query_one("#pane-indicator", Static)
+        assert indicator.display
+        assert str(indicator.render()).startswith("2/4 Loss drivers")
+        await pilot.press("tab", "tab")
+        assert [p.number for p in screen(app).panes if p.display] == [4]
+
+
+async def test_narrow_layout_scrolls_the_focused_pane_into_view() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        pane = focused_pane(app)
+        body = app.screen.query_one("#body")
+        assert body.scroll_y > 0
+        assert pane.region.y < app.screen.size.height - 1, "the focused pane is on screen"
+
+
+async def test_every_size_and_resize_works_without_an_exception() -> None:
+    app = app_for(FIXTURES / "long.yaml", BUNDLED)
+    sizes = [(10, 3), (20, 6), (49, 14), (50, 15), (80, 24), (99, 40), (100, 40), (250, 80)]
+    async with app.run_test(size=(80, 24)) as pilot:
+        for width, height in sizes + sizes[::-1]:
+            await pilot.resize_terminal(width, height)
+            await pilot.press("tab", "j", "enter", "z", "G", "z", "right_square_bracket")
+            await pilot.pause()
+        assert app.is_running
+    assert app.return_code in (None, 0)
