@@ -13,10 +13,14 @@ import re
 # Zero-width and direction-changing characters can hide or reorder text
 # ("Trojan Source"); a reader must see what is really there.
 _INVISIBLE = (
+    "\u061c"  # Arabic letter mark (a direction mark like LRM/RLM)
+    "\u180e"  # Mongolian vowel separator (zero-width)
     "\u200b\u200c\u200d\u200e\u200f"  # zero-width space/joiners, LRM/RLM
     "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
     "\u2060\u2061\u2062\u2063\u2064"  # word joiner, invisible operators
     "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\u206a\u206b\u206c\u206d\u206e\u206f"  # deprecated invisible format controls
+    "\ufff9\ufffa\ufffb"  # interlinear annotation marks (can hide the annotated text)
     "\ufeff"  # BOM inside text
 )
 
@@ -26,6 +30,10 @@ _TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
 _TABLE[0x7F] = "\u2421"
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _TABLE.update({ord(ch): "\ufffd" for ch in _INVISIBLE})
+# Tag characters are invisible and can smuggle hidden text; lone surrogates (a YAML
+# "\ud800" escape with the pure-Python parser) cannot even be written to a terminal.
+_TABLE.update({code: "\ufffd" for code in range(0xE0000, 0xE0080)})
+_TABLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _TABLE[ord("\t")] = " "
 _TABLE[0x2028] = "\n"  # line/paragraph separators are line breaks, not controls
 _TABLE[0x2029] = "\n"

@@ -83,12 +83,12 @@ def build_briefing(root: Node, report: Report) -> Briefing | None:
         report("format", f"format is required: add 'format: {FORMAT}' at the top", root)
         return None
     if not (isinstance(fmt, Scalar) and fmt.value == FORMAT):
-        shown = fmt.value if isinstance(fmt, Scalar) else _describe(fmt)
-        report(
-            "format",
-            f"unsupported format '{clean(shown)}': this reader understands '{FORMAT}'",
-            fmt,
-        )
+        if isinstance(fmt, Scalar) and not fmt.is_null:
+            # repr, not clean: 'briefing/1 ' must not read as 'briefing/1'; repr is inert too.
+            message = f"unsupported format {fmt.value!r}: this reader understands '{FORMAT}'"
+        else:  # not "unsupported format 'a list'", which reads as if that text were written
+            message = f"format must be '{FORMAT}', not {_describe(fmt)}"
+        report("format", message, fmt)
         return None
     briefing = _build_object(Briefing, root, "", report)
     if briefing is _INVALID:
@@ -137,6 +137,9 @@ def _build_object(cls: type, node: Node, path: str, report: Report) -> Any:
 def _fallback(spec: FieldSpec) -> Any:
     if spec.nullable:
         return None
+    if spec.kind == "object":
+        # Still an instance of the field's class (e.g. an empty Source), never a str.
+        return spec.target(**{s.name: _fallback(s) for s in field_specs(spec.target) if s.required})
     return () if spec.kind == "list" else ""
 
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 from briefing_reader.loading.build import build_briefing
 from briefing_reader.loading.problems import BriefingError, Problem, Severity
-from briefing_reader.loading.yamlsafe import MAX_BYTES, Node, YamlProblem, decode, parse
+from briefing_reader.loading.yamlsafe import (
+    DEFAULT_LOADER,
+    MAX_BYTES,
+    Node,
+    YamlProblem,
+    decode,
+    parse,
+)
 from briefing_reader.model import Briefing
 from briefing_reader.text import clean
 
@@ -36,9 +43,11 @@ class Loaded:
         return self.briefing
 
 
-def load_file(path: Path, *, display: str | None = None) -> Loaded:
+def load_file(
+    path: Path, *, display: str | None = None, loader_name: str = DEFAULT_LOADER
+) -> Loaded:
     """Load ``path``; ``display`` is how the path is named in messages (default: as given)."""
-    name = display or str(path)
+    name = _display(path, display)
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -53,28 +62,46 @@ def load_file(path: Path, *, display: str | None = None) -> Loaded:
                     None,
                 ),
             )
-        data = path.read_bytes()
+        # Never more than the limit: /dev/zero, a /proc file or a growing file has no
+        # honest size in stat, and must not be read to the end.
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return _failed(
+                path,
+                name,
+                YamlProblem(
+                    "too-large",
+                    f"file is larger than {MAX_BYTES:,} bytes, the limit for briefings",
+                    None,
+                    None,
+                ),
+            )
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return _failed(
             path, name, YamlProblem("unreadable", f"cannot read file: {reason}", None, None)
         )
-    return load_bytes(data, path, display=name)
+    return load_bytes(data, path, display=name, loader_name=loader_name)
 
 
-def load_bytes(data: bytes, path: Path, *, display: str | None = None) -> Loaded:
-    name = display or str(path)
+def load_bytes(
+    data: bytes, path: Path, *, display: str | None = None, loader_name: str = DEFAULT_LOADER
+) -> Loaded:
+    name = _display(path, display)
     try:
         text = decode(data)
     except YamlProblem as problem:
         return _failed(path, name, problem)
-    return load_text(text, path, display=name)
+    return load_text(text, path, display=name, loader_name=loader_name)
 
 
-def load_text(text: str, path: Path, *, display: str | None = None) -> Loaded:
-    name = display or str(path)
+def load_text(
+    text: str, path: Path, *, display: str | None = None, loader_name: str = DEFAULT_LOADER
+) -> Loaded:
+    name = _display(path, display)
     try:
-        parsed = parse(text)
+        parsed = parse(text, loader_name)
     except YamlProblem as problem:
         return _failed(path, name, problem)
     problems = [_problem(name, w, "warning") for w in parsed.warnings]
@@ -84,6 +111,12 @@ def load_text(text: str, path: Path, *, display: str | None = None) -> Loaded:
 
     briefing = build_briefing(parsed.root, report)
     return Loaded(path, briefing, tuple(sorted(problems, key=_order)))
+
+
+def _display(path: Path, display: str | None) -> str:
+    """How the file is named in messages: a file name can hold escape sequences too."""
+    name = display or str(path)
+    return name if name.isprintable() else clean(name)
 
 
 def _order(p: Problem) -> tuple[int, int]:

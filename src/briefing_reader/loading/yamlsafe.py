@@ -122,8 +122,12 @@ def _mark(event: yaml.Event) -> Mark:
 
 def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
     """Compose exactly one YAML document into nodes, or raise :class:`YamlProblem`."""
-    loader = LOADERS[loader_name](text)
+    loader_class = LOADERS[loader_name]
+    loader: yaml.SafeLoader | None = None
     try:
+        # Inside the try: the pure-Python reader checks the whole text for
+        # unprintable characters in its constructor and raises ReaderError there.
+        loader = loader_class(text)
         return _compose(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -137,12 +141,17 @@ def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
             mark.column + 1 if mark else None,
         ) from None
     except yaml.reader.ReaderError as exc:
-        line, column = _text_locate(text, exc.position)
+        position = exc.position
+        if loader_name == "c":
+            # libyaml reads the text as UTF-8 and reports a byte offset, not a character one.
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        line, column = _text_locate(text, position)
         raise YamlProblem("syntax", f"YAML: {exc.reason}", line, column) from None
     except yaml.YAMLError as exc:
         raise YamlProblem("syntax", f"YAML: {exc}", None, None) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _text_locate(text: str, position: int) -> tuple[int, int]:
@@ -154,6 +163,7 @@ def _compose(loader: yaml.SafeLoader) -> Parsed:
     warnings: list[YamlProblem] = []
     stack: list[Sequence | Mapping] = []
     pending_key: list[Scalar | None] = []  # for each open mapping: the key awaiting its value
+    seen_keys: list[dict[str, Scalar]] = []  # for each open mapping: its keys so far, by value
     root: Node | None = None
     documents = 0
 
@@ -175,14 +185,15 @@ def _compose(loader: yaml.SafeLoader) -> Parsed:
                     node.mark.line,
                     node.mark.column,
                 )
-            for earlier, _ in parent.pairs:
-                if earlier.value == node.value:
-                    raise YamlProblem(
-                        "duplicate-key",
-                        f"duplicate key '{node.value}' (first defined on line {earlier.mark.line})",
-                        node.mark.line,
-                        node.mark.column,
-                    )
+            # A dict, not a scan of the pairs: a 1 MiB mapping of many keys must stay linear.
+            earlier = seen_keys[-1].setdefault(node.value, node)
+            if earlier is not node:
+                raise YamlProblem(
+                    "duplicate-key",
+                    f"duplicate key '{node.value}' (first defined on line {earlier.mark.line})",
+                    node.mark.line,
+                    node.mark.column,
+                )
             pending_key[-1] = node
             return
         if parent.flow:
@@ -239,9 +250,11 @@ def _compose(loader: yaml.SafeLoader) -> Parsed:
             attach(node)
             stack.append(node)
             pending_key.append(None)
+            seen_keys.append({})
         elif isinstance(event, yaml.CollectionEndEvent):
             stack.pop()
             pending_key.pop()
+            seen_keys.pop()
     if root is None:
         raise YamlProblem("empty", "file is empty; a briefing is a YAML mapping", 1, 1)
     return Parsed(root, warnings)

@@ -24,6 +24,8 @@ class BriefingApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
+    HELP_GROUP = "Anywhere"
+
     def __init__(self, entries: list[Loaded]) -> None:
         super().__init__()
         self.entries = entries

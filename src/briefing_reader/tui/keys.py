@@ -12,6 +12,7 @@ from textual.screen import Screen
 class KeyHelp:
     keys: str  # e.g. "j, ↓"
     description: str
+    group: str  # the HELP_GROUP of the widget, screen or app that owns the binding
     action: str
     namespace: object
 
@@ -29,6 +30,10 @@ def key_help(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
         if shown not in keys:
             keys.append(shown)
     return [
-        KeyHelp(", ".join(keys), description, action, node)
+        KeyHelp(", ".join(keys), description, _group(node), action, node)
         for (_, action), (keys, description, node) in grouped.items()
     ]
+
+
+def _group(node: object) -> str:
+    return getattr(node, "HELP_GROUP", type(node).__name__)

@@ -50,6 +50,8 @@ class BriefingScreen(Screen[None]):
         ),
     ]
 
+    HELP_GROUP = "Panes and briefings"
+
     index: reactive[int] = reactive(0, recompose=True)
 
     def __init__(self, entries: list[Loaded]) -> None:
@@ -119,7 +121,11 @@ class BriefingScreen(Screen[None]):
         if self.maximized is not None and self.maximized is not pane:
             self.maximize(pane)
         pane.focus()
-        pane.scroll_visible(animate=False)
+        if number == 1:
+            # Keep the summary above the first pane in view, rather than scrolling it away.
+            self.query_one("#body").scroll_home(animate=False)
+        else:
+            pane.scroll_visible(animate=False)
         self._update_indicator()
 
     def _update_indicator(self) -> None:
@@ -154,9 +160,8 @@ class BriefingScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_briefing", "previous_briefing") and len(self.entries) < 2:
             return False  # one briefing: nothing to switch to, so not offered
-        if action in ("zoom", "next_pane", "previous_pane", "jump") and not self.panes:
-            return None
-        return True
+        # An error entry has no panes to move between or zoom.
+        return bool(self.panes) or action not in ("zoom", "next_pane", "previous_pane", "jump")
 
     def action_next_briefing(self) -> None:
         self._switch(1)

@@ -32,11 +32,15 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max((len(k.keys) for k in self.keys), default=0) + 2
-        lines = [Content(INTRO), Content("")]
-        lines += [
-            Content.assemble((k.keys.ljust(width), "bold $text-accent"), k.description)
-            for k in self.keys
-        ]
+        lines = [Content(INTRO)]
+        group = None
+        for key in self.keys:
+            if key.group != group:
+                group = key.group
+                lines += [Content(""), Content.styled(group, "bold underline")]
+            lines.append(
+                Content.assemble((key.keys.ljust(width), "bold $text-accent"), key.description)
+            )
         with VerticalScroll(id="help-body") as body:
             body.border_title = Content("Keys")
             body.border_subtitle = Content("escape: close")

@@ -13,11 +13,10 @@ from briefing_reader.loading import Loaded
 def meta_content(loaded: Loaded, position: str) -> Content:
     briefing = loaded.briefing
     fields = [briefing.subject, briefing.period, briefing.dateline] if briefing else []
-    meta = " \u00b7 ".join(f for f in fields if f)
-    parts: list[str | tuple[str, str]] = [(meta, "$text-muted")]
+    shown = [f for f in fields if f]
     if position:
-        parts += ["  ", (position, "$text-muted")]
-    return Content.assemble(*parts)
+        shown.append(position)
+    return Content.styled(" \u00b7 ".join(shown), "$text-muted")
 
 
 def problems_content(loaded: Loaded) -> Content:

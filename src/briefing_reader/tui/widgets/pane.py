@@ -29,6 +29,8 @@ class Pane(Vertical, can_focus=True):
         Binding("enter", "toggle", "Expand", id="pane.toggle"),
     ]
 
+    HELP_GROUP = "Items in a pane"
+
     cursor: reactive[int] = reactive(0, init=False)
 
     @dataclass
@@ -83,7 +85,7 @@ class Pane(Vertical, can_focus=True):
             view.set_class(view is current, "-highlight")
         preview = self.query_one(".pane-preview", Static)
         show_preview = bool(current and current.has_details and not current.expanded)
-        preview.display = show_preview and focused
+        preview.set_class(show_preview and focused, "-shown")
         if current is not None:
             if show_preview:
                 preview.update(details_content(current.item.details()))
