@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -16,7 +18,8 @@ from briefing_reader.tui.screens.help import HelpScreen
 class BriefingApp(App[None]):
     """Reads briefings that the caller has already loaded."""
 
-    CSS_PATH = "app.tcss"
+    # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {KeyedActions}
     BINDINGS = [

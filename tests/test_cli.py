@@ -1,0 +1,175 @@
+"""The `briefing` command: arguments, errors, exit status, and what the wheel ships."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from briefing_reader import cli
+from briefing_reader.tui import BriefingApp, make_app
+from briefing_reader.tui.keys import key_help
+from tests.conftest import BUNDLED, FIXTURES, ROOT, load
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "briefing_reader", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert re.fullmatch(r"briefing \d+\.\d+\.\d+\S*\n", result.stdout)
+
+
+def test_help_teaches_usage_and_keys() -> None:
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: briefing [-h] [--version] [PATH ...]")
+    for text in ("keys:", "tab, shift+tab", "zoom", "./briefings", "exit status"):
+        assert text in result.stdout
+
+
+# How Textual names keys in bindings, and how --help writes them.
+KEY_NAMES = {
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "question_mark": "?",
+}
+
+
+async def test_help_lists_every_key() -> None:
+    """The hand-written --help (kept free of Textual for speed) must agree with the bindings."""
+    app = make_app([load(BUNDLED), load(FIXTURES / "minimal.yaml")])
+    async with app.run_test(size=(120, 40)):
+        ours = [k for k in key_help(app, app.screen) if hasattr(k.namespace, "HELP_GROUP")]
+        keys = {
+            KEY_NAMES.get(active.binding.key, active.binding.key)
+            for active in app.screen.active_bindings.values()
+            if (active.binding.id or "").startswith(("app.", "screen.", "pane."))
+        }
+    assert len(ours) >= 15
+    listed = set(re.findall(r"[^\s,]+", cli.KEYS))
+    assert keys - listed == set(), "keys bound but missing from --help"
+    assert "ctrl+p" in listed
+
+
+def test_no_briefings_anywhere_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "bundled_folder", lambda: None)
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("briefing: error: no briefings")
+
+
+def test_missing_path_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["does/not/exist.yaml"]) == 2
+    assert (
+        capsys.readouterr().err == "briefing: error: no such file or folder: does/not/exist.yaml\n"
+    )
+
+
+def test_folder_without_briefings_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("not a briefing")
+    assert cli.main([str(tmp_path)]) == 2
+    assert (
+        capsys.readouterr().err == f"briefing: error: no briefings (*.yaml) found in {tmp_path}\n"
+    )
+
+
+def test_default_is_the_local_briefings_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "briefings").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert cli.default_paths() == [Path("briefings")]
+
+
+def test_broken_files_load_as_entries_beside_good_ones() -> None:
+    entries = cli.load_all([FIXTURES])
+    by_name = {e.path.name: e for e in entries}
+    assert by_name["broken.yaml"].briefing is None
+    assert by_name["minimal.yaml"].ok
+    assert len(entries) == len(list(FIXTURES.glob("*.yaml")))
+
+
+class HeadlessApp(BriefingApp):
+    """The real app, run headless by main() so the exit status path is exercised."""
+
+    fail_on_mount = False
+
+    def run(self, **kwargs: object) -> None:  # type: ignore[override]
+        async def press_q(pilot: Pilot[None]) -> None:
+            await pilot.press("q")
+
+        super().run(headless=True, auto_pilot=None if self.fail_on_mount else press_q)
+
+    def on_mount(self) -> None:
+        if self.fail_on_mount:
+            raise RuntimeError("boom")
+
+
+@pytest.mark.parametrize(("fail", "status"), [(False, 0), (True, 1)])
+def test_exit_status_tells_the_truth(
+    monkeypatch: pytest.MonkeyPatch, fail: bool, status: int
+) -> None:
+    import briefing_reader.tui as tui
+
+    def factory(entries: list) -> BriefingApp:  # type: ignore[type-arg]
+        app = HeadlessApp(entries)
+        app.fail_on_mount = fail
+        return app
+
+    monkeypatch.setattr(tui, "make_app", factory)
+    assert cli.main([str(BUNDLED)]) == status
+
+
+def test_wheel_ships_the_bundled_briefings_and_finds_them_outside_the_repo(
+    tmp_path: Path,
+) -> None:
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert build.returncode == 0, build.stderr
+    (wheel,) = tmp_path.glob("briefing_reader-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "briefing_reader/bundled/core-scientific-2024-q4.yaml" in names
+    assert "briefing_reader/bundled/sources/core-scientific-expansion.txt" in names
+    assert "briefing_reader/tui/app.tcss" in names
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    probe = (
+        "from briefing_reader import cli; "
+        "(p,) = cli.default_paths(); entries = cli.load_all([p]); "
+        "print(p.name, [e.briefing.id for e in entries if e.ok])"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "bundled ['core-scientific-2024-q4']"
