@@ -1,0 +1,58 @@
+"""The yaml-test-suite corpus: ~400 odd YAML files, none of them a briefing.
+
+Whatever a file holds, loading it ends in a :class:`Loaded` whose problems are
+located one-line messages: never an exception, a hang or a briefing passed as valid.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_reader.loading import Loaded, load_file
+from briefing_reader.loading.yamlsafe import LOADERS
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "yaml-test-suite" / "cases"
+CASES = sorted(CORPUS.glob("*.yaml")) if CORPUS.is_dir() else []
+
+pytestmark = pytest.mark.skipif(not CASES, reason=f"yaml-test-suite corpus not found at {CORPUS}")
+
+# Generous: the whole corpus loads in well under a second with either parser. A file that
+# made the loader hang or blow up would blow this budget by orders of magnitude.
+CORPUS_BUDGET_SECONDS = 60.0
+
+
+def check_loaded(loaded: Loaded, path: Path) -> None:
+    assert isinstance(loaded, Loaded)
+    assert loaded.path == path
+    # None of the corpus is a briefing: each is refused, with at least one error.
+    assert not loaded.ok
+    assert loaded.errors
+    for problem in loaded.problems:
+        line = str(problem)
+        assert "\n" not in line and line.isprintable(), line
+        assert problem.path == str(path)
+        # Every corpus problem is about the content, so it has a line and a column.
+        assert problem.line is not None and problem.line >= 1, line
+        assert problem.column is not None and problem.column >= 1, line
+        assert line.startswith(f"{path}:{problem.line}:{problem.column}: {problem.severity}: ")
+        assert problem.message.strip() == problem.message != ""
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_corpus_file_is_refused_with_located_problems(path: Path, loader: str) -> None:
+    check_loaded(load_file(path, loader_name=loader), path)
+
+
+@pytest.mark.parametrize("loader", sorted(LOADERS))
+def test_whole_corpus_loads_within_budget(loader: str) -> None:
+    assert len(CASES) > 300  # the corpus is there, not a stub
+    started = time.perf_counter()
+    outcomes = [load_file(path, loader_name=loader) for path in CASES]
+    elapsed = time.perf_counter() - started
+    assert elapsed < CORPUS_BUDGET_SECONDS
+    valid = [o.path.name for o in outcomes if o.ok]
+    assert valid == []
