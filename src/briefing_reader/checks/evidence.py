@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from briefing_reader.model import SECTIONS, Briefing, CeoQuote
 
@@ -40,8 +40,7 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
 
 
-@dataclass(frozen=True)
-class Quoted:
+class Quoted(NamedTuple):
     """One excerpt that a briefing attributes to its source."""
 
     where: str  # e.g. "headline_facts[0].evidence"

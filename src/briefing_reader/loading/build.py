@@ -16,17 +16,15 @@ import re
 import types
 import typing
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
 from briefing_reader.model import FORMAT, Briefing
 from briefing_reader.text import clean
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     name: str
     kind: str  # "text", "list", "object"
     target: Any  # dataclass for "object" and lists of objects, str otherwise

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from briefing_reader.loading.build import build_briefing
 from briefing_reader.loading.problems import BriefingError, Problem, Severity
@@ -19,8 +19,7 @@ from briefing_reader.model import Briefing
 from briefing_reader.text import clean
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     """The outcome of loading one file: the briefing where it was understood, and its problems."""
 
     path: Path

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+# NamedTuples, not dataclasses, for the loading layer's records: a dataclass definition
+# costs ~0.5 ms of start-up, a NamedTuple a tenth of that, and the reader waits for both.
+class Problem(NamedTuple):
     """Something wrong with a briefing file, located like a compiler message."""
 
     path: str

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.app import App
 from textual.screen import Screen
 
 
-@dataclass(frozen=True)
-class KeyHelp:
+class KeyHelp(NamedTuple):
     keys: str  # e.g. "j, ↓"
     description: str
     group: str  # the HELP_GROUP of the widget, screen or app that owns the binding

@@ -64,6 +64,7 @@ class BriefingScreen(Screen[None]):
         return self.entries[self.index]
 
     def compose(self) -> ComposeResult:
+        self._apply_size(*self.app.size)  # before the widgets exist: no restyle after mount
         position = f"{self.index + 1}/{len(self.entries)}" if len(self.entries) > 1 else ""
         yield BriefingHeader(self.loaded, position)
         yield Static(id="pane-indicator")
@@ -77,11 +78,13 @@ class BriefingScreen(Screen[None]):
                     yield Static(Content(briefing.summary), id="summary")
                 with Container(id="panes"):
                     for number, section in enumerate(SECTIONS, start=1):
-                        yield Pane(section, briefing.items(section), number)
+                        yield Pane(
+                            section,
+                            briefing.items(section),
+                            number,
+                            current=number == self.current_pane,
+                        )
         yield Footer()
-
-    def on_mount(self) -> None:
-        self._apply_size(self.size.width, self.size.height)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)

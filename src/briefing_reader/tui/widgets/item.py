@@ -1,15 +1,15 @@
-"""One item of a pane: a marker column, its heading, and its details when expanded."""
+"""One item of a pane: its heading, and its details when expanded.
+
+One widget per item, not a tree of them: the first paint of a briefing is
+dominated by widget count, and a padded Static gives the hanging indent.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Static
 
 from briefing_reader.model import Detail, Item
-
-COLLAPSED, EXPANDED, NO_DETAILS = "\u25b8", "\u25be", " "
 
 
 def heading_content(item: Item) -> Content:
@@ -34,37 +34,34 @@ def details_content(details: tuple[Detail, ...]) -> Content:
     return Content("\n").join(lines)
 
 
-class ItemView(Horizontal):
+class ItemView(Static):
     """An item in a pane. The pane moves the highlight; this only shows state."""
 
     DEFAULT_CSS = """
     ItemView {
         height: auto;
         border-left: blank;
-        & > .item-marker { width: 2; color: $text-muted; }
-        & > .item-body { height: auto; }
-        & .item-heading, & .item-details { height: auto; }
-        & .item-details { display: none; }
-        &.-expanded .item-details { display: block; }
+        padding-left: 1;
     }
     """
 
-    def __init__(self, item: Item, index: int) -> None:
-        super().__init__(classes="item")
+    def __init__(self, item: Item, index: int, *, highlight: bool = False) -> None:
         self.item = item
         self.index = index
         self.expanded = False
-        self.has_details = bool(item.details())
+        self.details = item.details()
+        super().__init__(heading_content(item), classes="item -highlight" if highlight else "item")
 
-    def compose(self) -> ComposeResult:
-        yield Static(COLLAPSED if self.has_details else NO_DETAILS, classes="item-marker")
-        with Vertical(classes="item-body"):
-            yield Static(heading_content(self.item), classes="item-heading")
-            yield Static(details_content(self.item.details()), classes="item-details")
+    @property
+    def has_details(self) -> bool:
+        return bool(self.details)
 
     def set_expanded(self, expanded: bool) -> None:
         if not self.has_details:
             return
         self.expanded = expanded
         self.set_class(expanded, "-expanded")
-        self.query_one(".item-marker", Static).update(EXPANDED if expanded else COLLAPSED)
+        heading = heading_content(self.item)
+        if expanded:
+            heading = Content("\n").join([heading, details_content(self.details)])
+        self.update(heading)

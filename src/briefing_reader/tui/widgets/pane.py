@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
@@ -16,8 +14,12 @@ from briefing_reader.model import Item, Section
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
 
-class Pane(Vertical, can_focus=True):
-    """One of the four panes. It holds focus itself and moves a highlight over its items."""
+class Pane(VerticalScroll, can_focus=True):
+    """One of the four panes. It holds focus itself and moves a highlight over its items.
+
+    The pane is its own scroll container, with the preview docked at its foot: fewer
+    widgets make a faster first paint.
+    """
 
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Next item", show=False, id="pane.down"),
@@ -30,17 +32,23 @@ class Pane(Vertical, can_focus=True):
     ]
 
     HELP_GROUP = "Items in a pane"
+    ALLOW_MAXIMIZE = True  # scroll containers opt out by default; z zooms a pane
 
     cursor: reactive[int] = reactive(0, init=False)
 
-    @dataclass
     class Focused(Message):
         """Sent when the pane gains focus, so the screen can track the current pane."""
 
-        pane: Pane
+        def __init__(self, pane: Pane) -> None:
+            super().__init__()
+            self.pane = pane
 
-    def __init__(self, section: Section, items: tuple[Item, ...], number: int) -> None:
-        super().__init__(id=f"pane-{section.key}", classes="pane")
+    def __init__(
+        self, section: Section, items: tuple[Item, ...], number: int, *, current: bool = False
+    ) -> None:
+        # Initial classes are set here, not after mount: every class change restyles the tree,
+        # and the first paint is what a reader waits for.
+        super().__init__(id=f"pane-{section.key}", classes="pane -current" if current else "pane")
         self.section = section
         self.items = items
         self.number = number
@@ -49,15 +57,11 @@ class Pane(Vertical, can_focus=True):
             self.border_subtitle = Content(f"{len(items)} items")
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(can_focus=False, classes="pane-items"):
-            if not self.items:
-                yield Static(Content(self.section.empty), classes="pane-empty")
-            for index, item in enumerate(self.items):
-                yield ItemView(item, index)
         yield Static(classes="pane-preview")
-
-    def on_mount(self) -> None:
-        self._show_cursor()
+        if not self.items:
+            yield Static(Content(self.section.empty), classes="pane-empty")
+        for index, item in enumerate(self.items):
+            yield ItemView(item, index, highlight=index == 0)
 
     def on_focus(self) -> None:
         self.post_message(self.Focused(self))
@@ -89,8 +93,7 @@ class Pane(Vertical, can_focus=True):
         if current is not None:
             if show_preview:
                 preview.update(details_content(current.item.details()))
-            scroller = self.query_one(".pane-items", VerticalScroll)
-            self.call_after_refresh(scroller.scroll_to_widget, current, animate=False)
+            self.call_after_refresh(self.scroll_to_widget, current, animate=False)
 
     def _move_to(self, index: int) -> None:
         if self.items:
@@ -109,7 +112,7 @@ class Pane(Vertical, can_focus=True):
         views = self.item_views
         if not views:
             return
-        height = max(1, self.query_one(".pane-items", VerticalScroll).size.height)
+        height = max(1, self.scrollable_content_region.height)
         target = views[self.cursor].virtual_region.y + direction * height
         if direction > 0:
             candidates = [v.index for v in views if v.virtual_region.y <= target]
