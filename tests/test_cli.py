@@ -173,3 +173,28 @@ def test_wheel_ships_the_bundled_briefings_and_finds_them_outside_the_repo(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "bundled ['core-scientific-2024-q4']"
+
+
+def test_new_drafts_a_briefing_that_validates_and_never_overwrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    article = ROOT / "briefings" / "sources" / "core-scientific-expansion.txt"
+    args = ["new", "--source", str(article), "--id", "cs-draft", "-o", "drafts/cs.yaml"]
+    assert cli.main(args) == 0
+    assert capsys.readouterr().out == (
+        "wrote drafts/cs.yaml; edit the '# draft' lines, "
+        "then run: briefing validate drafts/cs.yaml\n"
+    )
+    assert (tmp_path / "drafts" / "sources" / article.name).read_bytes() == article.read_bytes()
+    assert cli.main(["validate", "drafts"]) == 0
+    assert capsys.readouterr().out.endswith("1 file, 0 errors, 0 warnings\n")
+    before = (tmp_path / "drafts" / "cs.yaml").read_bytes()
+    assert cli.main(args) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert (tmp_path / "drafts" / "cs.yaml").read_bytes() == before
+
+
+def test_new_without_an_article_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["new", "--source", "no/such/article.txt"]) == 2
+    assert capsys.readouterr().err == "briefing: error: no such file: no/such/article.txt\n"

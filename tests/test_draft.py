@@ -11,7 +11,7 @@ from briefing_reader.authoring import draft_briefing, slugify, write_draft
 from briefing_reader.checks.evidence import missing_from_source
 from briefing_reader.loading import load_file, load_text
 from briefing_reader.loading.yamlsafe import LOADERS
-from briefing_reader.model import Briefing
+from briefing_reader.model import ID_PATTERN, Briefing
 
 ROOT = Path(__file__).resolve().parents[1]
 CORE_ARTICLE = ROOT / "briefings" / "sources" / "core-scientific-expansion.txt"
@@ -270,12 +270,12 @@ def test_hostile_article_still_gives_a_clean_draft() -> None:
 )
 def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
-    assert re.match(Briefing.ID_PATTERN, slugify(text))
+    assert re.match(ID_PATTERN, slugify(text))
 
 
 def test_slugify_cuts_long_titles_at_a_word() -> None:
     slug = slugify("word " * 40)
-    assert len(slug) <= 60 and slug.endswith("word") and re.match(Briefing.ID_PATTERN, slug)
+    assert len(slug) <= 60 and slug.endswith("word") and re.match(ID_PATTERN, slug)
 
 
 def test_an_id_that_is_not_a_slug_is_refused() -> None:

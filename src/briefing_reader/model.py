@@ -9,14 +9,27 @@ entry in :data:`SECTIONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 FORMAT = "briefing/1"
 
 
-def spec(doc: str, *, multiline: bool = False) -> dict[str, Any]:
-    """Field metadata: ``doc`` documents the field; ``multiline`` keeps its line breaks."""
-    return {"doc": doc, "multiline": multiline}
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def spec(
+    doc: str,
+    *,
+    multiline: bool = False,
+    pattern: tuple[str, str] | None = None,
+    const: str | None = None,
+) -> dict[str, Any]:
+    """Field metadata, read by the loader and the JSON Schema alike.
+
+    ``doc`` documents the field; ``multiline`` keeps its line breaks; ``pattern`` is a
+    regular expression with the words that explain it; ``const`` is the only value allowed.
+    """
+    return {"doc": doc, "multiline": multiline, "pattern": pattern, "const": const}
 
 
 @dataclass(frozen=True)
@@ -143,8 +156,13 @@ SECTIONS: tuple[Section, ...] = (
 class Briefing:
     """A short structured document distilled from one news article."""
 
-    format: str = field(metadata=spec(f"The format version; must be '{FORMAT}'."))
-    id: str = field(metadata=spec("A stable slug: lower-case letters, digits and hyphens."))
+    format: str = field(metadata=spec(f"The format version; must be '{FORMAT}'.", const=FORMAT))
+    id: str = field(
+        metadata=spec(
+            "A stable slug: lower-case letters, digits and hyphens.",
+            pattern=(ID_PATTERN, "a slug: lower-case letters, digits and single hyphens"),
+        )
+    )
     title: str = field(metadata=spec("The briefing's title."))
     source: Source = field(metadata=spec("The article the briefing was distilled from."))
     headline_facts: tuple[HeadlineFact, ...] = field(
@@ -162,8 +180,6 @@ class Briefing:
         default=None, metadata=spec("Two or three sentences.", multiline=True)
     )
     tags: tuple[str, ...] = field(default=(), metadata=spec("Short slugs for filtering."))
-
-    ID_PATTERN: ClassVar[str] = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
     def items(self, section: Section) -> tuple[Item, ...]:
         """The items of one pane, in order (the single quote counts as one item)."""

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from briefing_reader.checks.evidence import normalize
 from briefing_reader.loading.yamlsafe import MAX_BYTES
-from briefing_reader.model import FORMAT, Briefing
+from briefing_reader.model import FORMAT, ID_PATTERN
 from briefing_reader.text import clean
 
 WIDTH = 100  # the project's line length; long scalars are folded to fit in an editor
@@ -740,7 +740,7 @@ def _ask(question: QuestionCandidate) -> Iterator[tuple[str, str | None]]:
 
 
 def _check_id(briefing_id: str) -> None:
-    if not re.fullmatch(Briefing.ID_PATTERN, briefing_id):  # fullmatch: "$" allows a "\n"
+    if not re.fullmatch(ID_PATTERN, briefing_id):  # fullmatch: "$" allows a "\n"
         raise ValueError(
             f"id {briefing_id!r} must be a slug: lower-case letters, digits and single hyphens"
         )

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
-from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
+from briefing_reader.loading.yamlsafe import Mapping, Mark, Node, Scalar, Sequence
 from briefing_reader.model import FORMAT, Briefing
 from briefing_reader.text import clean
 
@@ -32,6 +32,8 @@ class FieldSpec(NamedTuple):
     nullable: bool
     multiline: bool
     doc: str
+    pattern: tuple[str, str] | None = None  # (regular expression, what it means in words)
+    const: str | None = None
 
 
 @cache
@@ -62,17 +64,25 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
                 nullable,
                 bool(f.metadata.get("multiline")),
                 f.metadata.get("doc", ""),
+                f.metadata.get("pattern"),
+                f.metadata.get("const"),
             )
         )
     return tuple(specs)
 
 
 Report = Callable[[str, str, Node], None]
+Marks = dict[str, Mark]
 _INVALID = object()
 
 
-def build_briefing(root: Node, report: Report) -> Briefing | None:
-    """Check ``root`` and build the briefing; ``report(code, message, node)`` gets each error."""
+def build_briefing(root: Node, report: Report, marks: Marks | None = None) -> Briefing | None:
+    """Check ``root`` and build the briefing; ``report(code, message, node)`` gets each error.
+
+    ``marks``, when given, receives where each value was written, by its path
+    (``headline_facts[0].evidence``), so later checks can point at it.
+    """
+    marks = {} if marks is None else marks
     if not isinstance(root, Mapping):
         report("not-a-mapping", f"a briefing is a mapping of keys, not {_describe(root)}", root)
         return None
@@ -88,20 +98,11 @@ def build_briefing(root: Node, report: Report) -> Briefing | None:
             message = f"format must be '{FORMAT}', not {_describe(fmt)}"
         report("format", message, fmt)
         return None
-    briefing = _build_object(Briefing, root, "", report)
-    if briefing is _INVALID:
-        return None
-    if briefing.id and not re.match(Briefing.ID_PATTERN, briefing.id):
-        node = next(v for k, v in root.pairs if k.value == "id")
-        report(
-            "id",
-            f"id '{briefing.id}' must be a slug: lower-case letters, digits and single hyphens",
-            node,
-        )
-    return briefing
+    briefing = _build_object(Briefing, root, "", report, marks)
+    return None if briefing is _INVALID else briefing
 
 
-def _build_object(cls: type, node: Node, path: str, report: Report) -> Any:
+def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks) -> Any:
     if not isinstance(node, Mapping):
         report("type", f"{path or 'briefing'} must be a mapping, not {_describe(node)}", node)
         return _INVALID
@@ -123,7 +124,7 @@ def _build_object(cls: type, node: Node, path: str, report: Report) -> Any:
                 report("required", f"{field_path} is required", node)
                 values[spec.name] = _fallback(spec)
             continue
-        value = _build_value(spec, given[spec.name][1], field_path, report)
+        value = _build_value(spec, given[spec.name][1], field_path, report, marks)
         if value is _INVALID:
             if not spec.required:
                 continue
@@ -141,7 +142,8 @@ def _fallback(spec: FieldSpec) -> Any:
     return () if spec.kind == "list" else ""
 
 
-def _build_value(spec: FieldSpec, node: Node, path: str, report: Report) -> Any:
+def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: Marks) -> Any:
+    marks[path] = node.mark
     if isinstance(node, Scalar) and node.is_null:
         if spec.nullable:
             return None
@@ -156,9 +158,11 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report) -> Any:
         text = clean(node.value, multiline=spec.multiline)
         if spec.required and not text:
             report("required", f"{path} is required", node)
+        elif spec.pattern and text and not re.fullmatch(spec.pattern[0], text):
+            report("pattern", f"{path} '{text}' must be {spec.pattern[1]}", node)
         return text
     if spec.kind == "object":
-        return _build_object(spec.target, node, path, report)
+        return _build_object(spec.target, node, path, report, marks)
     if not isinstance(node, Sequence):
         report("type", f"{path} must be a list, not {_describe(node)}", node)
         return _INVALID
@@ -171,10 +175,21 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report) -> Any:
                 continue
             items.append(clean(child.value))
         else:
-            built = _build_object(spec.target, child, item_path, report)
-            if built is not _INVALID:
-                items.append(built)
+            marks[item_path] = child.mark
+            built = _build_object(spec.target, child, item_path, report, marks)
+            if built is _INVALID:
+                continue
+            if index != len(items):
+                # An earlier item was left out: marks follow the model's numbering,
+                # messages (already reported) the file's.
+                _renumber(marks, item_path, f"{path}[{len(items)}]")
+            items.append(built)
     return tuple(items)
+
+
+def _renumber(marks: Marks, old: str, new: str) -> None:
+    for key in [k for k in marks if k == old or k.startswith((old + ".", old + "["))]:
+        marks[new + key[len(old) :]] = marks.pop(key)
 
 
 def _describe(node: Node) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
-from briefing_reader.loading.build import build_briefing
+from briefing_reader.loading.build import Marks, build_briefing
 from briefing_reader.loading.problems import BriefingError, Problem, Severity
 from briefing_reader.loading.yamlsafe import (
     DEFAULT_LOADER,
@@ -25,6 +25,8 @@ class Loaded(NamedTuple):
     path: Path
     briefing: Briefing | None
     problems: tuple[Problem, ...] = ()
+    name: str = ""  # how messages name the file
+    marks: Marks | None = None  # where each value was written, by its path in the model
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -108,8 +110,9 @@ def load_text(
     def report(code: str, message: str, node: Node) -> None:
         problems.append(Problem(name, node.mark.line, node.mark.column, "error", code, message))
 
-    briefing = build_briefing(parsed.root, report)
-    return Loaded(path, briefing, tuple(sorted(problems, key=_order)))
+    marks: Marks = {}
+    briefing = build_briefing(parsed.root, report, marks)
+    return Loaded(path, briefing, tuple(sorted(problems, key=_order)), name, marks)
 
 
 def _display(path: Path, display: str | None) -> str:
@@ -129,4 +132,4 @@ def _problem(name: str, problem: YamlProblem, severity: Severity) -> Problem:
 
 
 def _failed(path: Path, name: str, problem: YamlProblem) -> Loaded:
-    return Loaded(path, None, (_problem(name, problem, "error"),))
+    return Loaded(path, None, (_problem(name, problem, "error"),), name)

@@ -1,0 +1,168 @@
+"""`briefing validate`: structure plus evidence against the source, as a linter reports it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from briefing_reader import cli
+from briefing_reader.tui import make_app
+from tests.conftest import BUNDLED, ROOT
+
+SOURCE = ROOT / "briefings" / "sources" / "core-scientific-expansion.txt"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the bundled briefing and its source, with paths shown relative to it."""
+    (tmp_path / "sources").mkdir()
+    shutil.copy(SOURCE, tmp_path / "sources" / SOURCE.name)
+    shutil.copy(BUNDLED, tmp_path / "cs.yaml")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    status = cli.main(["validate", *args])
+    return status, capsys.readouterr().out.splitlines()
+
+
+def test_the_bundled_briefing_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = run(capsys, str(ROOT / "briefings"))
+    assert (status, out) == (0, ["1 file, 0 errors, 0 warnings"])
+
+
+def test_a_changed_word_in_evidence_is_an_error_at_its_line(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(folder / "cs.yaml", "net loss in Q4 2024 was attributed", "net loss in Q4 2024 was caused")
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1
+    assert out == [
+        "cs.yaml:21:15: error: headline_facts[0].evidence is not in the source article: "
+        "\u201cThe $265 million net loss in Q4 2024 was caused to:\u201d",
+        "1 file, 1 error, 0 warnings",
+    ]
+
+
+def test_a_changed_quote_is_an_error(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(folder / "cs.yaml", "we remain committed", "we are committed")
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1
+    assert out[0].startswith(
+        "cs.yaml:65:9: error: ceo_quote.text is not in the source article: "
+        "\u201cDespite near-term financial setbacks, we are committed to e\u2026\u201d"
+    )
+
+
+def test_matching_forgives_typography_and_whitespace_but_not_case(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The source has a curly apostrophe and an en dash; ASCII and a line break still match.
+    edit(
+        folder / "cs.yaml",
+        "Declining Bitcoin Prices \u2013 Lower",
+        "Declining Bitcoin Prices - Lower",
+    )
+    status, out = run(capsys, "cs.yaml")
+    assert (status, out) == (0, ["1 file, 0 errors, 0 warnings"])
+    edit(folder / "cs.yaml", "Declining Bitcoin Prices - Lower", "declining Bitcoin Prices - Lower")
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1 and "loss_drivers[0].evidence is not in the source article" in out[0]
+
+
+def test_missing_evidence_is_a_warning_and_strict_makes_it_an_error(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        folder / "cs.yaml",
+        '    evidence: "The $265 million net loss in Q4 2024 was attributed to:"\n',
+        "",
+    )
+    status, out = run(capsys, "cs.yaml")
+    assert (status, out) == (
+        0,
+        [
+            "cs.yaml:18:5: warning: headline_facts[0] has no evidence from the source",
+            "1 file, 0 errors, 1 warning",
+        ],
+    )
+    status, out = run(capsys, "--strict", "cs.yaml")
+    assert status == 1
+    assert out[0] == "cs.yaml:18:5: error: headline_facts[0] has no evidence from the source"
+
+
+def test_source_file_missing_or_outside_the_folder(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        folder / "cs.yaml", "file: sources/core-scientific-expansion.txt", "file: sources/gone.txt"
+    )
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1
+    assert out[0] == "cs.yaml:15:9: error: source.file 'sources/gone.txt' does not exist"
+    edit(folder / "cs.yaml", "file: sources/gone.txt", "file: ../../etc/passwd")
+    status, out = run(capsys, "cs.yaml")
+    assert out[0] == (
+        "cs.yaml:15:9: error: source.file '../../etc/passwd' must be a path inside the "
+        "briefing's folder"
+    )
+
+
+def test_output_is_sorted_by_file_then_line_with_a_summary(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (folder / "b.yaml").write_text("format: briefing/2\n")
+    (folder / "a.yaml").write_text("format: briefing/1\nid: a\ntitle: [x]\n")
+    status, out = run(capsys, ".")
+    assert status == 1
+    paths = [line.split(":")[0] for line in out[:-1]]
+    assert paths == sorted(paths)
+    lines = [int(line.split(":")[1]) for line in out[:-1] if line.startswith("a.yaml")]
+    assert lines == sorted(lines)
+    assert out[-1] == "3 files, 7 errors, 0 warnings"
+
+
+def test_json_output_for_editors(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(folder / "cs.yaml", "id: core-scientific-2024-q4", "id: Core Scientific")
+    status = cli.main(["validate", "--format", "json", "cs.yaml"])
+    problems = json.loads(capsys.readouterr().out)
+    assert status == 1
+    assert problems == [
+        {
+            "path": "cs.yaml",
+            "line": 2,
+            "column": 5,
+            "severity": "error",
+            "code": "pattern",
+            "message": "id 'Core Scientific' must be a slug: lower-case letters, digits and "
+            "single hyphens",
+        }
+    ]
+
+
+def test_usage_errors_and_missing_paths_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["validate"])
+    assert exited.value.code == 2
+    assert cli.main(["validate", "no/such/place"]) == 2
+    assert "no such file or folder: no/such/place" in capsys.readouterr().err
+
+
+async def test_the_reader_shows_the_same_problems(folder: Path) -> None:
+    edit(folder / "cs.yaml", "we remain committed", "we are committed")
+    entries = cli.load_all([Path("cs.yaml")])
+    app = make_app(entries)
+    async with app.run_test(size=(120, 40)):
+        problems = str(app.screen.query_one("#problems").render())
+    assert "1 error:" in problems
+    assert "cs.yaml:65:9: error: ceo_quote.text is not in the source article" in problems
