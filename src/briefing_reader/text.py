@@ -52,6 +52,16 @@ def clean(text: str, *, multiline: bool = False) -> str:
     Single-line text has its line breaks folded into spaces; multi-line text
     keeps them (trailing spaces dropped) so paragraphs survive.
     """
+    # Fast path for the common case (validating thousands of files calls this for every
+    # value): isprintable() is False for every control, format (bidi, zero-width),
+    # separator and surrogate character, so such text needs no translation, and the
+    # results below are exactly what the full path would give.
+    if text.isprintable():
+        if multiline:
+            return text.strip()
+        return _SPACES.sub(" ", text).strip() if "  " in text else text.strip()
+    if multiline and text.replace("\n", "").isprintable():
+        return _TRAILING.sub("\n", text).strip()
     if multiline:
         out = text.replace("\r\n", "\n").translate(_MULTILINE_TABLE)
         return _TRAILING.sub("\n", out).strip()

@@ -8,7 +8,6 @@ and nothing else: case, wording and punctuation must match.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -32,12 +31,12 @@ _TYPOGRAPHIC = str.maketrans(
         "\u00a0": " ",
     }
 )
-_WHITESPACE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
     """Text as the matcher compares it: ASCII quotes and dashes, single spaces."""
-    return _WHITESPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+    # split() with no argument splits on the same Unicode whitespace as \s, in C.
+    return " ".join(text.translate(_TYPOGRAPHIC).split())
 
 
 class Quoted(NamedTuple):

@@ -5,6 +5,7 @@ Shared by `briefing validate` and the reader, so both see the same problems.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 from briefing_reader.checks.evidence import normalize, quoted_passages
@@ -23,7 +24,8 @@ class SourceCache:
         self._texts: dict[Path, str | OSError | UnicodeDecodeError | ValueError] = {}
 
     def get(self, path: Path) -> str | OSError | UnicodeDecodeError | ValueError:
-        key = path.resolve()
+        # normpath, not resolve(): resolving costs a stat per path component per briefing.
+        key = Path(os.path.normpath(path))
         if key not in self._texts:
             self._texts[key] = self._read(key)
         return self._texts[key]
@@ -57,8 +59,8 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
 
     def add(severity: Severity, code: str, where: str, message: str) -> None:
         # Point at the value when we know where it was written, else at its parent.
-        mark = marks.get(where) or marks.get(where.rsplit(".", 1)[0])
-        line, column = (mark.line, mark.column) if mark else (None, None)
+        node = marks.get(where) or marks.get(where.rsplit(".", 1)[0])
+        line, column = node.mark if node else (None, None)
         found.append(Problem(loaded.name, line, column, severity, code, message))
 
     for section in SECTIONS:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any, NamedTuple
 
-from briefing_reader.loading.yamlsafe import Mapping, Mark, Node, Scalar, Sequence
+from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
 from briefing_reader.model import FORMAT, Briefing
 from briefing_reader.text import clean
 
@@ -72,7 +72,7 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
 
 
 Report = Callable[[str, str, Node], None]
-Marks = dict[str, Mark]
+Marks = dict[str, Node]  # the node each value was built from, by its path; .mark says where
 _INVALID = object()
 
 
@@ -143,7 +143,7 @@ def _fallback(spec: FieldSpec) -> Any:
 
 
 def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: Marks) -> Any:
-    marks[path] = node.mark
+    marks[path] = node
     if isinstance(node, Scalar) and node.is_null:
         if spec.nullable:
             return None
@@ -175,7 +175,7 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: 
                 continue
             items.append(clean(child.value))
         else:
-            marks[item_path] = child.mark
+            marks[item_path] = child
             built = _build_object(spec.target, child, item_path, report, marks)
             if built is _INVALID:
                 continue

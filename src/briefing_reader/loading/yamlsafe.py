@@ -11,7 +11,7 @@ Scalars stay the text that was written.
 from __future__ import annotations
 
 import codecs
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import yaml
 
@@ -28,38 +28,48 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 # Plain slotted classes rather than dataclasses: these are made for every node of every
-# file, and each dataclass definition alone costs ~0.5 ms of start-up.
+# file, and each dataclass definition alone costs ~0.5 ms of start-up. Nodes keep PyYAML's
+# 0-based mark and convert it only when asked: most marks are never read.
 class Mark(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
 
-class Scalar:
-    __slots__ = ("mark", "plain", "value")
+class _Node:
+    __slots__ = ("_start",)
+    _start: yaml.Mark
 
-    def __init__(self, value: str, plain: bool, mark: Mark) -> None:
+    @property
+    def mark(self) -> Mark:
+        return Mark(self._start.line + 1, self._start.column + 1)
+
+
+class Scalar(_Node):
+    __slots__ = ("plain", "value")
+
+    def __init__(self, value: str, plain: bool, start: yaml.Mark) -> None:
         self.value = value
         self.plain = plain
-        self.mark = mark
+        self._start = start
 
     @property
     def is_null(self) -> bool:
         return self.plain and self.value in _NULLS
 
 
-class Sequence:
-    __slots__ = ("items", "mark")
+class Sequence(_Node):
+    __slots__ = ("items",)
 
-    def __init__(self, mark: Mark) -> None:
-        self.mark = mark
+    def __init__(self, start: yaml.Mark) -> None:
+        self._start = start
         self.items: list[Node] = []
 
 
-class Mapping:
-    __slots__ = ("flow", "mark", "pairs")
+class Mapping(_Node):
+    __slots__ = ("flow", "pairs")
 
-    def __init__(self, mark: Mark, flow: bool = False) -> None:
-        self.mark = mark
+    def __init__(self, start: yaml.Mark, flow: bool = False) -> None:
+        self._start = start
         self.flow = flow
         self.pairs: list[tuple[Scalar, Node]] = []
 
@@ -130,11 +140,6 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
-def _mark(event: yaml.Event) -> Mark:
-    m = event.start_mark
-    return Mark(m.line + 1, m.column + 1)
-
-
 def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
     """Compose exactly one YAML document into nodes, or raise :class:`YamlProblem`."""
     loader_class = LOADERS[loader_name]
@@ -174,105 +179,118 @@ def _text_locate(text: str, position: int) -> tuple[int, int]:
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
+def _problem_at(code: str, message: str, event: yaml.Event) -> YamlProblem:
+    mark = event.start_mark
+    return YamlProblem(code, message, mark.line + 1, mark.column + 1)
+
+
 def _compose(loader: yaml.SafeLoader) -> Parsed:
+    """One document's events to nodes, iteratively (no recursion, so no depth limit of Python's).
+
+    This loop runs for every event of every file, so it dispatches on exact event classes
+    and keeps its state in locals: it is most of the cost of `briefing validate`.
+    """
     warnings: list[YamlProblem] = []
-    stack: list[Sequence | Mapping] = []
-    pending_key: list[Scalar | None] = []  # for each open mapping: the key awaiting its value
-    seen_keys: list[dict[str, Scalar]] = []  # for each open mapping: its keys so far, by value
+    # For each open collection: the node, the key awaiting its value, the keys seen so far.
+    stack: list[tuple[Sequence | Mapping, list[Scalar | None], dict[str, Scalar] | None]] = []
     root: Node | None = None
     documents = 0
-
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
-            return
-        parent = stack[-1]
-        if isinstance(parent, Sequence):
-            parent.items.append(node)
-            return
-        key = pending_key[-1]
-        if key is None:
-            if not isinstance(node, Scalar):
-                raise YamlProblem(
-                    "complex-key",
-                    "mapping keys must be plain text",
-                    node.mark.line,
-                    node.mark.column,
-                )
-            # A dict, not a scan of the pairs: a 1 MiB mapping of many keys must stay linear.
-            earlier = seen_keys[-1].setdefault(node.value, node)
-            if earlier is not node:
-                raise YamlProblem(
-                    "duplicate-key",
-                    f"duplicate key '{node.value}' (first defined on line {earlier.mark.line})",
-                    node.mark.line,
-                    node.mark.column,
-                )
-            pending_key[-1] = node
-            return
-        if parent.flow:
-            _check_flow_split(parent, key, node, warnings)
-        parent.pairs.append((key, node))
-        pending_key[-1] = None
+    get_event = loader.get_event
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    collection_end = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
     while True:
-        event = loader.get_event()
-        if event is None or isinstance(event, yaml.StreamEndEvent):
-            break
-        if isinstance(event, yaml.StreamStartEvent | yaml.DocumentEndEvent):
-            continue
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                mark = _mark(event)
-                raise YamlProblem(
-                    "multiple-documents",
-                    "more than one YAML document; put one briefing in each file",
-                    mark.line,
-                    mark.column,
+        event = get_event()
+        kind = type(event)
+        node: Node
+        if kind is scalar_event:
+            if event.anchor is not None:
+                raise _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
+            if event.tag is not None and event.tag != "!":
+                raise _problem_at(
+                    "tag", f"explicit tags such as '{event.tag}' are not allowed", event
                 )
-            continue
-        mark = _mark(event)
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(
-                "alias", "aliases (*name) are not allowed in briefings", mark.line, mark.column
-            )
-        if getattr(event, "anchor", None) is not None:
-            raise YamlProblem(
-                "anchor", "anchors (&name) are not allowed in briefings", mark.line, mark.column
-            )
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and not isinstance(event, yaml.CollectionEndEvent):
-            raise YamlProblem(
-                "tag", f"explicit tags such as '{tag}' are not allowed", mark.line, mark.column
-            )
-        if isinstance(event, yaml.ScalarEvent):
-            attach(Scalar(event.value, plain=not event.style, mark=mark))
-        elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            node = Scalar(event.value, not event.style, event.start_mark)
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None:
+                raise _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
+            if event.tag is not None and event.tag != "!":
+                raise _problem_at(
+                    "tag", f"explicit tags such as '{event.tag}' are not allowed", event
+                )
             if len(stack) >= MAX_DEPTH:
-                raise YamlProblem(
+                raise _problem_at(
                     "too-deep",
                     f"nesting deeper than {MAX_DEPTH} levels; briefings need only a few",
-                    mark.line,
-                    mark.column,
+                    event,
                 )
-            node: Sequence | Mapping
-            if isinstance(event, yaml.SequenceStartEvent):
-                node = Sequence(mark)
+            if kind is mapping_start:
+                node = Mapping(event.start_mark, flow=bool(event.flow_style))
             else:
-                node = Mapping(mark, flow=bool(event.flow_style))
-            attach(node)
-            stack.append(node)
-            pending_key.append(None)
-            seen_keys.append({})
-        elif isinstance(event, yaml.CollectionEndEvent):
+                node = Sequence(event.start_mark)
+        elif kind in collection_end:
             stack.pop()
-            pending_key.pop()
-            seen_keys.pop()
+            continue
+        elif kind is yaml.AliasEvent:
+            raise _problem_at("alias", "aliases (*name) are not allowed in briefings", event)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _problem_at(
+                    "multiple-documents",
+                    "more than one YAML document; put one briefing in each file",
+                    event,
+                )
+            continue
+        elif event is None or kind is yaml.StreamEndEvent:
+            break
+        else:  # stream start, document end
+            continue
+
+        if not stack:
+            root = node
+        else:
+            parent, pending, seen = stack[-1]
+            if seen is None:
+                cast(Sequence, parent).items.append(node)
+            elif pending[0] is None:
+                pending[0] = _check_key(node, seen)
+                continue
+            else:
+                mapping = cast(Mapping, parent)
+                if mapping.flow:
+                    _check_flow_split(mapping, pending[0], node, warnings)
+                mapping.pairs.append((pending[0], node))
+                pending[0] = None
+        if type(node) is Mapping:
+            stack.append((node, [None], {}))
+        elif type(node) is Sequence:
+            stack.append((node, [None], None))
     if root is None:
         raise YamlProblem("empty", "file is empty; a briefing is a YAML mapping", 1, 1)
     return Parsed(root, warnings)
+
+
+def _check_key(node: Node, seen: dict[str, Scalar]) -> Scalar:
+    """``node`` as a mapping key: plain text, not seen before in this mapping."""
+    if type(node) is not Scalar:
+        mark = node.mark
+        raise YamlProblem("complex-key", "mapping keys must be plain text", mark.line, mark.column)
+    # A dict, not a scan of the pairs: a 1 MiB mapping of many keys stays linear.
+    earlier = seen.setdefault(node.value, node)
+    if earlier is not node:
+        mark = node.mark
+        raise YamlProblem(
+            "duplicate-key",
+            f"duplicate key '{node.value}' (first defined on line {earlier.mark.line})",
+            mark.line,
+            mark.column,
+        )
+    return node
 
 
 def _check_flow_split(
