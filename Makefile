@@ -29,6 +29,7 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/validate.py
 
 clean:
 	rm -rf $(VENV) build dist
