@@ -1,14 +1,15 @@
 """The `briefing` command: a thin shell over the loader, the checks and the reader.
 
-`briefing [PATH ...]` reads; `briefing validate|schema|new ...` are the other
-commands. Textual is imported only when the interactive reader starts, so the
-other commands and `--help` answer at once.
+`briefing [PATH ...]` reads; `briefing validate|show|schema|new ...` are the other
+commands. Textual is imported only when the interactive reader starts, and Rich only
+when `show` prints text, so the other commands and `--help` answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -18,6 +19,7 @@ from briefing_reader import __version__
 from briefing_reader.checks.validate import SourceCache, check_file
 from briefing_reader.loading import Loaded, Problem, discover
 from briefing_reader.loading.discover import PathNotFound
+from briefing_reader.output.json_out import problem_as_json
 
 PROG = "briefing"
 
@@ -57,6 +59,7 @@ examples:
 
 other commands (each has --help):
   briefing validate PATH ...        check briefings against the format and their sources
+  briefing show PATH ...            print briefings as text, Markdown or JSON, no interaction
   briefing schema                   print the JSON Schema of the format, for editors
   briefing new --source ARTICLE     start a briefing from an article's text
 
@@ -169,7 +172,7 @@ def validate(argv: list[str]) -> int:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if args.format == "json":
-        print(json.dumps([_as_json(p) for p in problems], indent=2, ensure_ascii=False))
+        print(json.dumps([problem_as_json(p) for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
             print(problem)
@@ -189,19 +192,108 @@ def _strict(problem: Problem) -> Problem:
     return problem._replace(severity="error") if problem.severity == "warning" else problem
 
 
-def _as_json(problem: Problem) -> dict[str, object]:
-    return {
-        "path": problem.path,
-        "line": problem.line,
-        "column": problem.column,
-        "severity": problem.severity,
-        "code": problem.code,
-        "message": problem.message,
-    }
-
-
 def _count(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+MIN_WIDTH = 20
+
+
+def _width(value: str) -> int:
+    try:
+        width = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if width < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"must be at least {MIN_WIDTH}")
+    return width
+
+
+def show(argv: list[str]) -> int:
+    """Print briefings without interaction: to a pipe, a file, mail or a wiki."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} show",
+        description=(
+            "Print briefings and exit. text (the default) is styled on a terminal and plain "
+            "when piped; markdown is a document to paste into mail, a wiki or an issue; json "
+            "is the loaded model with its problems, for scripts. Problems found by the same "
+            "checks as validate go to stderr (in json, into each entry's problems)."
+        ),
+        epilog=(
+            "examples:\n"
+            "  briefing show briefings/acme.yaml\n"
+            "  briefing show --format markdown briefings/acme.yaml > acme.md\n"
+            "  briefing show --format json briefings/ | jq '.[].briefing.title'\n\n"
+            "json is one object for a single file, an array for a folder or several paths.\n"
+            "NO_COLOR turns colour off; text that the output encoding cannot hold is given\n"
+            "ASCII stand-ins.\n"
+            "exit status: 0 when every briefing was shown (even with problems), 1 when one\n"
+            "could not be loaded at all, 2 for a usage error or a path that does not exist."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format (default text)",
+    )
+    parser.add_argument(
+        "--width",
+        type=_width,
+        metavar="N",
+        help="wrap text at N columns (default: the terminal's width; 80 when piped)",
+    )
+    args = parser.parse_args(argv)
+    try:
+        entries = load_all(args.paths)
+    except PathNotFound as missing:
+        return fail(f"no such file or folder: {missing}")
+    if not entries:
+        where = ", ".join(str(p) for p in args.paths)
+        return fail(f"no briefings (*.yaml) found in {where}")
+    status = 1 if any(entry.briefing is None for entry in entries) else 0
+    try:
+        _show(
+            entries,
+            args.format,
+            args.width,
+            single=len(args.paths) == 1 and len(entries) == 1 and not args.paths[0].is_dir(),
+        )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # `briefing show ... | head`: the reader has seen enough; say nothing more.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    return status
+
+
+def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool) -> None:
+    from briefing_reader.output.charset import is_unicode
+
+    for stream in (sys.stdout, sys.stderr):
+        if not is_unicode(getattr(stream, "encoding", None)) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # a last resort: we fit our text already
+    if output == "json":
+        from briefing_reader.output.json_out import json_document
+
+        ascii_only = not is_unicode(getattr(sys.stdout, "encoding", None))
+        print(json_document(entries, single=single, ensure_ascii=ascii_only))
+        return
+
+    # deferred: Rich costs start-up time that the other commands and formats skip
+    from briefing_reader.output.text import OutputConsole, print_text, render_problems
+
+    err = OutputConsole(sys.stderr)
+    if output == "markdown":
+        from briefing_reader.output.markdown import markdown_document
+
+        for entry in entries:
+            render_problems(entry, err)
+        sys.stdout.write(markdown_document(entries, encoding=getattr(sys.stdout, "encoding", None)))
+        return
+    print_text(entries, OutputConsole(sys.stdout, width), err)
 
 
 def schema(argv: list[str]) -> int:
@@ -252,6 +344,7 @@ def new(argv: list[str]) -> int:
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "validate": validate,
+    "show": show,
     "schema": schema,
     "new": new,
 }

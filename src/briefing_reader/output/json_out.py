@@ -1,0 +1,41 @@
+"""A briefing as JSON: the loaded model, field for field, and its problems."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from briefing_reader.loading import Loaded, Problem
+
+
+def problem_as_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "column": problem.column,
+        "severity": problem.severity,
+        "code": problem.code,
+        "message": problem.message,
+    }
+
+
+def entry_as_json(loaded: Loaded) -> dict[str, Any]:
+    """``{"path", "briefing", "problems"}``; ``briefing`` is null when the file could not be read.
+
+    ``briefing`` is :func:`dataclasses.asdict` of the model: every field by name, in the
+    model's order, absent optional fields as null and lists for tuples.
+    """
+    briefing = loaded.briefing
+    return {
+        "path": loaded.name or str(loaded.path),
+        "briefing": dataclasses.asdict(briefing) if briefing is not None else None,
+        "problems": [problem_as_json(problem) for problem in loaded.problems],
+    }
+
+
+def json_document(entries: Sequence[Loaded], *, single: bool, ensure_ascii: bool = False) -> str:
+    """One object when ``single`` (one file was named), else an array of them."""
+    data: Any = entry_as_json(entries[0]) if single else [entry_as_json(e) for e in entries]
+    return json.dumps(data, indent=2, ensure_ascii=ensure_ascii)

@@ -1,0 +1,182 @@
+"""A briefing as styled text with Rich: `briefing show`, and the reader on a dumb terminal.
+
+Structure is carried by bold, underline and indentation; colour only adds to it, so
+the output reads the same under ``NO_COLOR`` or piped into a file (where Rich writes
+no escape codes at all). Every string from the file becomes a :class:`rich.text.Text`,
+never console markup. Lines are wrapped to the console's width with hanging indents
+and no trailing spaces, and characters the console's encoding cannot hold are given
+ASCII stand-ins (see :mod:`.charset`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.rule import Rule
+from rich.segment import Segment
+from rich.text import Text
+
+from briefing_reader.loading import Loaded, Problem
+from briefing_reader.model import SECTIONS, Briefing, Item
+from briefing_reader.output.charset import Fit, fitter
+
+TITLE = "bold"
+META = "dim"
+SECTION = "bold underline"
+HEADING = "bold"
+ACCENT = "cyan"
+LABEL = "dim"
+EVIDENCE = "italic"
+SEVERITY = {"error": "bold red", "warning": "bold yellow"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph: ``text`` wrapped with ``first`` before its first line and ``rest`` after."""
+
+    text: Text
+    first: str = ""
+    rest: str = ""
+
+
+class Blocks:
+    """Paragraphs with hanging indents, wrapped to the width at render time."""
+
+    def __init__(self, blocks: Iterable[Block]) -> None:
+        self.blocks = list(blocks)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for block in self.blocks:
+            indent = max(cell_len(block.first), cell_len(block.rest))
+            width = max(1, options.max_width - indent)
+            for index, line in enumerate(block.text.wrap(console, width) or [Text()]):
+                line.rstrip()
+                out = Text(block.first if index == 0 else block.rest)
+                out.append(line)  # as a span: render() ignores a Text's own style
+                yield from out.render(console)
+                yield Segment.line()
+
+
+class OutputConsole(Console):
+    """A console for data: no markup, emoji codes or highlighting applied to any string.
+
+    A closed pipe (`briefing show ... | head`) raises :class:`BrokenPipeError` for the
+    caller to handle, instead of Rich's own ``SystemExit(1)``.
+    """
+
+    def __init__(self, file: TextIO, width: int | None = None) -> None:
+        super().__init__(
+            file=file, width=width, highlight=False, markup=False, emoji=False, soft_wrap=False
+        )
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def render_text(loaded: Loaded, console: Console) -> None:
+    """Print one briefing to ``console`` as `briefing show` does (its problems are separate)."""
+    console.print(text_renderable(loaded, fitter(console.encoding)))
+
+
+def render_problems(loaded: Loaded, console: Console) -> None:
+    """Print the briefing's problems one per line, unwrapped, as `briefing validate` does."""
+    fit = fitter(console.encoding)
+    for problem in loaded.problems:
+        console.print(problem_text(problem, fit), soft_wrap=True)
+
+
+def print_text(entries: Sequence[Loaded], out: Console, err: Console) -> None:
+    """`briefing show`: each briefing on ``out`` after its problems on ``err``.
+
+    Several briefings are separated by a rule naming each file.
+    """
+    fit = fitter(out.encoding)
+    for index, loaded in enumerate(entries):
+        render_problems(loaded, err)
+        if len(entries) > 1:
+            if index:
+                out.print()
+            out.print(Rule(Text(fit(loaded.name)), style=META, align="left"))
+        out.print(text_renderable(loaded, fit))
+
+
+def problem_text(problem: Problem, fit: Fit = str) -> Text:
+    return Text.assemble(
+        fit(problem.location()),
+        ": ",
+        (problem.severity, SEVERITY.get(problem.severity, "bold")),
+        ": ",
+        fit(problem.message),
+    )
+
+
+def text_renderable(loaded: Loaded, fit: Fit = str) -> Blocks:
+    briefing = loaded.briefing
+    if briefing is None:
+        errors = len(loaded.errors)
+        return Blocks(
+            [
+                Block(
+                    Text.assemble(
+                        (fit(loaded.name), TITLE),
+                        f": could not be loaded ({errors} error{'' if errors == 1 else 's'})",
+                    )
+                )
+            ]
+        )
+    return Blocks(_briefing_blocks(briefing, fit))
+
+
+_BLANK = Block(Text())
+
+
+def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
+    yield Block(Text(fit(briefing.title), TITLE))
+    meta = [field for field in (briefing.subject, briefing.period, briefing.dateline) if field]
+    if meta:
+        yield Block(Text(fit(" \u00b7 ".join(meta)), META))
+    if briefing.tags:
+        yield Block(Text(fit("Tags: " + ", ".join(briefing.tags)), META))
+    if briefing.summary:
+        yield _BLANK
+        yield Block(Text(fit(briefing.summary)))
+    for section in SECTIONS:
+        yield _BLANK
+        yield Block(Text(section.title, SECTION))
+        items = briefing.items(section)
+        if not items:
+            yield Block(Text(section.empty, EVIDENCE), "  ", "  ")
+        listed = isinstance(getattr(briefing, section.key), tuple)
+        for item in items:
+            yield from _item_blocks(item, fit, fit("\u2022 ") if listed else "")
+    yield _BLANK
+    source = briefing.source
+    yield Block(
+        Text.assemble(("Source: ", LABEL), fit(source.title), (f" ({fit(source.file)})", META)),
+        "",
+        "  ",
+    )
+    if source.url:
+        yield Block(Text(fit(source.url), META), "  ", "  ")
+
+
+def _item_blocks(item: Item, fit: Fit, bullet: str) -> Iterator[Block]:
+    indent = "  " + " " * len(bullet)
+    heading = item.heading()
+    main = Text(fit(heading.main), HEADING)
+    if heading.aside and not heading.aside_below:
+        main.append(": ")
+        main.append(fit(heading.aside), ACCENT)
+    yield Block(main, "  " + bullet, indent)
+    if heading.aside and heading.aside_below:
+        yield Block(Text(fit(heading.aside), ACCENT), indent + "  ", indent + "  ")
+    for detail in item.details():
+        text = f"\u201c{detail.text}\u201d" if detail.is_evidence else detail.text
+        body = Text.assemble(
+            (f"{detail.label}: ", LABEL), (fit(text), EVIDENCE if detail.is_evidence else "")
+        )
+        yield Block(body, indent, indent)
