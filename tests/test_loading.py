@@ -735,6 +735,17 @@ def test_comma_inside_flow_mapping_is_warned_about(loader: str) -> None:
     assert loaded.briefing.headline_facts[0].value == "$1"
 
 
+def test_written_null_after_a_flow_value_is_not_a_split_comma(loader: str) -> None:
+    """Only a key with no value at all was split off: `note: null` was written on purpose."""
+    text = BASE.replace(
+        "  - label: Net loss\n    value: $5 million\n    evidence: lost $5 million",
+        "  - {label: x, value: $5 million, note: null, evidence: ~}",
+    )
+    loaded = load(text, loader)
+    assert messages(loaded) == []
+    assert loaded.strict().headline_facts[0] == HeadlineFact("x", "$5 million")
+
+
 def test_quoted_comma_in_flow_mapping_is_fine(loader: str) -> None:
     text = BASE.replace(
         "  - label: Net loss\n    value: $5 million\n    evidence: lost $5 million",

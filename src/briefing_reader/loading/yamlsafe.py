@@ -296,8 +296,18 @@ def _check_key(node: Node, seen: dict[str, Scalar]) -> Scalar:
 def _check_flow_split(
     parent: Mapping, key: Scalar, value: Node, warnings: list[YamlProblem]
 ) -> None:
-    """Warn where ``{value: $1,200}`` was split at its comma into ``$1`` and a key ``200``."""
-    if not (isinstance(value, Scalar) and value.is_null and key.plain and parent.pairs):
+    """Warn where ``{value: $1,200}`` was split at its comma into ``$1`` and a key ``200``.
+
+    The split-off key has no value at all (an empty scalar); a value written as ``null`` or
+    ``~`` (``{label: x, note: null}``) was meant, and is not warned about.
+    """
+    if not (
+        isinstance(value, Scalar)
+        and value.plain
+        and value.value == ""
+        and key.plain
+        and parent.pairs
+    ):
         return
     _, previous = parent.pairs[-1]
     if isinstance(previous, Scalar) and previous.plain and previous.value:
