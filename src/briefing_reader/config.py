@@ -1,0 +1,442 @@
+"""The user's settings file and the XDG folders the reader keeps things in.
+
+The file is ``$XDG_CONFIG_HOME/briefing-reader/config.toml``::
+
+    theme = "textual-dark"
+
+    [keys]
+    "pane.down" = "down,j,n"
+    "screen.zoom" = "f"
+
+``[keys]`` maps binding ids to comma-separated key lists for Textual's
+``App.set_keymap``. This module knows nothing of Textual: whether a theme or a
+binding id exists is for the app to check, since only it knows them.
+
+A settings file is something people edit by hand, so reading it never fails:
+whatever is wrong becomes a one-line warning located like a compiler message
+(``path:line:col: warning: ...``) and the default takes its place, setting by
+setting, so one typo does not throw away the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing_reader.text import clean
+
+APP_DIR = "briefing-reader"
+CONFIG_NAME = "config.toml"
+KNOWN_SETTINGS = ("theme", "keys")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The user's settings; ``None`` and empty mean "the app's default"."""
+
+    theme: str | None = None
+    keys: dict[str, str] = field(default_factory=dict)
+
+
+# --- where things live ---------------------------------------------------------------------
+
+
+def _base_dir(variable: str, default: tuple[str, ...], env: Mapping[str, str] | None) -> Path:
+    environ = os.environ if env is None else env
+    value = environ.get(variable, "")
+    # The XDG spec: an unset or empty variable means the default, and "if an implementation
+    # encounters a relative path in any of these variables it should consider the path
+    # invalid and ignore it" (a relative path would move with the working directory).
+    if value and os.path.isabs(value):
+        return Path(value)
+    home = environ.get("HOME") if env is not None else None
+    return (Path(home) if home else Path.home()).joinpath(*default)
+
+
+def config_path(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CONFIG_HOME/briefing-reader/config.toml`` (``~/.config/...`` by default)."""
+    return _base_dir("XDG_CONFIG_HOME", (".config",), env) / APP_DIR / CONFIG_NAME
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_STATE_HOME/briefing-reader`` (``~/.local/state/...``); not created here."""
+    return _base_dir("XDG_STATE_HOME", (".local", "state"), env) / APP_DIR
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/briefing-reader`` (``~/.cache/...``); not created here."""
+    return _base_dir("XDG_CACHE_HOME", (".cache",), env) / APP_DIR
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+# tomllib (3.11 to 3.13) puts the position only into the message text.
+_TOML_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+_TOML_AT_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
+
+_TOML_TYPES: dict[type, str] = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a float",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+}
+
+
+def _type_name(value: object) -> str:
+    # bool before int does not matter here: type() is exact, not isinstance().
+    return _TOML_TYPES.get(type(value), "a date or time")
+
+
+def _quote(name: str) -> str:
+    return _toml_string(name) if _is_representable(name) else repr(name)
+
+
+def _warning(path: Path, line: int | None, column: int | None, message: str) -> str:
+    where = str(path)
+    if line is not None:
+        where += f":{line}" if column is None else f":{line}:{column}"
+    # Names and messages can carry anything the file holds; the warning is shown in a
+    # terminal and must stay one inert line.
+    return clean(f"{where}: warning: {message}")
+
+
+def _warn_at(path: Path, text: str, key_path: tuple[str, ...], message: str) -> str:
+    # Locating is a scan of the whole file: only done for the rare setting that is wrong.
+    line, column = _locate(text, key_path)
+    return _warning(path, line, column, message)
+
+
+def _end_position(text: str) -> tuple[int, int]:
+    line = text.count("\n") + 1
+    return line, len(text) - (text.rfind("\n") + 1) + 1
+
+
+def _toml_error(error: tomllib.TOMLDecodeError, text: str) -> tuple[int | None, int | None, str]:
+    # Python 3.14 adds lineno/colno attributes; older versions only have the message.
+    lineno, colno = getattr(error, "lineno", None), getattr(error, "colno", None)
+    raw = str(error)
+    if match := _TOML_POSITION.match(raw):
+        message = match["message"]
+        lineno = lineno or int(match["line"])
+        colno = colno or int(match["col"])
+    elif match := _TOML_AT_END.match(raw):
+        message = match["message"]
+        lineno, colno = _end_position(text)
+    else:
+        message = getattr(error, "msg", raw)
+    return lineno, colno, message
+
+
+def _part_pattern(part: str) -> str:
+    escaped = re.escape(part)
+    return rf"(?:{escaped}|\"{escaped}\"|'{escaped}')"
+
+
+def _dotted_pattern(parts: tuple[str, ...]) -> str:
+    return r"\s*\.\s*".join(_part_pattern(part) for part in parts)
+
+
+def _locate(text: str, path: tuple[str, ...]) -> tuple[int | None, int | None]:
+    """Best-effort line and column of the key ``path`` (tomllib reports no positions).
+
+    Handles the ways people write it: ``theme = ...``, ``[keys]`` then ``"pane.down" = ...``,
+    dotted ``pane.down = ...`` or a ``[keys.pane]`` table. Not a TOML parser: a look-alike
+    inside a multi-line string can fool it, which only costs a slightly wrong line number.
+    """
+    headers = [re.compile(rf"\s*\[\s*{_dotted_pattern(path[:i])}\s*\]") for i in range(len(path))]
+    own_header = re.compile(rf"\s*\[\s*({_dotted_pattern(path)})\s*(?:\.|\])")
+    keys = [re.compile(rf"\s*({_dotted_pattern(path[i:])})\s*[=.]") for i in range(len(path))]
+    table: str | None = None  # the current [table] header line, None before the first
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("["):
+            if match := own_header.match(line):
+                return number, match.start(1) + 1
+            table = line
+            continue
+        for i, key in enumerate(keys):
+            in_table = table is None if i == 0 else table is not None and headers[i].match(table)
+            if in_table and (match := key.match(line)):
+                return number, match.start(1) + 1
+    return None, None
+
+
+def _flatten(
+    table: dict[str, object], prefix: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], object]]:
+    # In TOML, `pane.down = "j"` under [keys] (or a [keys.pane] table) is the nested table
+    # {"pane": {"down": "j"}}; the user meant the binding id "pane.down", so join it back.
+    for name, value in table.items():
+        if isinstance(value, dict):
+            yield from _flatten(value, (*prefix, name))
+        else:
+            yield (*prefix, name), value
+
+
+def _parse_keys(
+    raw: dict[str, object], text: str, path: Path, warnings: list[str]
+) -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for key_path, value in _flatten(raw, ("keys",)):
+        binding = ".".join(key_path[1:])
+        if not isinstance(value, str):
+            warnings.append(
+                _warn_at(
+                    path,
+                    text,
+                    key_path,
+                    f"key binding {_quote(binding)} must be a string of keys such as"
+                    f' "down,j", not {_type_name(value)}; ignored',
+                )
+            )
+            continue
+        if not value.isprintable():
+            warnings.append(
+                _warn_at(
+                    path,
+                    text,
+                    key_path,
+                    f"key binding {_quote(binding)} holds a control or invisible character;"
+                    " ignored",
+                )
+            )
+            continue
+        # Textual strips each key itself, but "j,,k" or " " would become empty key names.
+        normalised = ",".join(part.strip() for part in value.split(",") if part.strip())
+        if not normalised:
+            # Textual treats an empty key list as "no override", not as "unbind": say so.
+            warnings.append(
+                _warn_at(path, text, key_path, f"key binding {_quote(binding)} is empty; ignored")
+            )
+            continue
+        if binding in keys:
+            warnings.append(
+                _warn_at(
+                    path,
+                    text,
+                    key_path,
+                    f"key binding {_quote(binding)} is set twice; the later one is used",
+                )
+            )
+        keys[binding] = normalised
+    return keys
+
+
+def _validate(raw: dict[str, object], text: str, path: Path) -> tuple[Config, list[str]]:
+    warnings: list[str] = []
+    theme: str | None = None
+    keys: dict[str, str] = {}
+    for name, value in raw.items():
+        if name == "theme":
+            if not isinstance(value, str):
+                warnings.append(
+                    _warn_at(
+                        path,
+                        text,
+                        (name,),
+                        f'"theme" must be a string such as "textual-dark", not'
+                        f" {_type_name(value)}; using the default theme",
+                    )
+                )
+            elif not value.strip():
+                warnings.append(
+                    _warn_at(path, text, (name,), '"theme" is empty; using the default theme')
+                )
+            else:
+                theme = value.strip()
+        elif name == "keys":
+            if isinstance(value, dict):
+                keys = _parse_keys(value, text, path, warnings)
+            else:
+                warnings.append(
+                    _warn_at(
+                        path,
+                        text,
+                        (name,),
+                        '"keys" must be a [keys] table of binding ids to keys, such as'
+                        f' "pane.down" = "down,j", not {_type_name(value)}; using the default keys',
+                    )
+                )
+        else:
+            known = ", ".join(KNOWN_SETTINGS)
+            warnings.append(
+                _warn_at(
+                    path, text, (name,), f"unknown setting {_quote(name)} ignored (known: {known})"
+                )
+            )
+    return Config(theme=theme, keys=keys), warnings
+
+
+def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
+    """Read the settings file; return the settings and one-line warnings. Never raises.
+
+    A missing file is the normal case and gives no warning. A file that cannot be read
+    or parsed gives one warning and the defaults; a bad setting gives a warning and the
+    default for that setting only.
+    """
+    if path is None:
+        path = config_path()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config(), []
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return Config(), [_warning(path, None, None, f"cannot read: {reason}; using the defaults")]
+    # TOML has no byte-order mark, but Windows editors write one; it carries no meaning.
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = _end_position(data[: error.start].decode("utf-8"))
+        return Config(), [
+            _warning(path, line, column, "not UTF-8 text (TOML must be); using the defaults")
+        ]
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line, column, message = _toml_error(error, text)
+        return Config(), [
+            _warning(path, line, column, f"invalid TOML: {message}; using the defaults")
+        ]
+    except RecursionError:
+        # Thousands of nested arrays exhaust tomllib's recursion; still "never raises".
+        return Config(), [_warning(path, None, None, "nested too deeply; using the defaults")]
+    return _validate(raw, text, path)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _is_representable(value: str) -> bool:
+    # Lone surrogates are not Unicode scalar values: neither UTF-8 nor TOML can hold them.
+    return not any(0xD800 <= ord(char) <= 0xDFFF for char in value)
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string.
+
+    Not json.dumps: with ensure_ascii it writes characters beyond U+FFFF as surrogate
+    pairs ("\\ud83d\\ude00"), which TOML rejects, and without it DEL and C1 controls go out
+    raw (DEL is invalid TOML). Anything not printable is escaped, so invisible and
+    direction-changing characters stay visible to whoever opens the file.
+    """
+    out: list[str] = []
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char.isprintable():
+            out.append(char)
+        else:
+            code = ord(char)
+            if 0xD800 <= code <= 0xDFFF:
+                raise ValueError(f"cannot write the lone surrogate U+{code:04X} to TOML")
+            out.append(f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}")
+    return '"' + "".join(out) + '"'
+
+
+_HEADER = (
+    "# briefing-reader settings. The reader rewrites this file when you change a setting\n"
+    "# in the app: only theme and [keys] are kept, comments and other content are not.\n"
+)
+
+
+def dump_config(config: Config) -> str:
+    """The TOML text :func:`save_config` writes (raises ValueError for lone surrogates)."""
+    lines = [_HEADER, "\n"]
+    if config.theme is not None:
+        lines.append(f"theme = {_toml_string(config.theme)}\n")
+    if config.keys:
+        lines.append("\n[keys]\n")
+        lines.extend(
+            f"{_toml_string(binding)} = {_toml_string(keys)}\n"
+            for binding, keys in config.keys.items()
+        )
+    return "".join(lines)
+
+
+def _make_dirs(folder: Path) -> None:
+    # The XDG spec asks for 0700 on folders it makes us create; Path.mkdir(parents=True)
+    # would give the missing parents (e.g. ~/.config itself) the default mode instead.
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for directory in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # someone else made it meanwhile
+            os.mkdir(directory, 0o700)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable. Some systems (and Windows) cannot open or fsync a
+    # folder; the new file is already in place then, only its survival of a crash is
+    # less certain, which is no reason to report a failed save.
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def save_config(config: Config, path: Path | None = None) -> None:
+    """Write ``config`` to the settings file atomically; raises OSError if that fails.
+
+    A crash or full disk leaves either the old file or the new one, never half of each:
+    the text goes to a temporary file in the same folder, is flushed and fsynced, then
+    renamed over the old file, and the folder is fsynced so the rename sticks. Missing
+    folders are created with mode 0700. The file is rewritten from ``config`` alone:
+    comments and settings other than ``theme`` and ``[keys]`` are not kept (the file's
+    header says so). A symlinked settings file (dotfile managers) is written through,
+    not replaced by a plain file, and an existing file keeps its permissions.
+    """
+    import tempfile  # only saving needs it, and it is slow to import
+
+    if path is None:
+        path = config_path()
+    content = dump_config(config).encode("utf-8")  # fails before anything is touched
+    target = Path(os.path.realpath(path))
+    folder = target.parent
+    _make_dirs(folder)
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            try:
+                mode = stat.S_IMODE(os.stat(target).st_mode)
+            except FileNotFoundError:
+                pass  # mkstemp's 0600 then: settings are nobody else's business
+            else:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(handle.fileno(), mode)
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _fsync_dir(folder)
