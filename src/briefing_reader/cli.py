@@ -62,6 +62,7 @@ other commands (each has --help):
   briefing show PATH ...            print briefings as text, Markdown or JSON, no interaction
   briefing schema                   print the JSON Schema of the format, for editors
   briefing new --source ARTICLE     start a briefing from an article's text
+  briefing serve [PATH ...]         the reader in a web browser (the 'serve' extra)
 
 exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or no briefings.
 """
@@ -342,9 +343,76 @@ def new(argv: list[str]) -> int:
     return 0
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("must be from 1 to 65535")
+    return port
+
+
+def serve(argv: list[str]) -> int:
+    """The reader in a web browser, one live session per tab."""
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} serve",
+        description=(
+            "Serve the reader to web browsers. Open the address it prints: the page runs the\n"
+            "same keyboard-first reader as the terminal, a fresh one for every tab (each tab is\n"
+            "a `briefing` process on this machine, reading the files as they are when it opens).\n"
+            "\n"
+            "It listens on 127.0.0.1, so only this machine can connect, or a browser elsewhere\n"
+            "through a tunnel: ssh -L 8000:127.0.0.1:8000 THIS-HOST. --host 0.0.0.0 shares it\n"
+            "with every machine that can reach this one, with no password. Ctrl+C stops it."
+        ),
+        epilog=(
+            "examples:\n"
+            "  briefing serve                         ./briefings (else the bundled ones)\n"
+            "  briefing serve briefings/ --port 8080  another folder and port\n"
+            "  briefing serve --host 0.0.0.0          on every network interface: share it\n"
+            "\n"
+            "needs the 'serve' extra: pip install 'briefing-reader[serve]'\n"
+            "exit status: 0 after Ctrl+C, 1 when it cannot listen on the address, 2 for bad\n"
+            "arguments, no briefings or a missing 'serve' extra."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="briefing files or folders of them (default: ./briefings, else the bundled ones)",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
+    )
+    parser.add_argument(
+        "--port", type=_port, default=8000, metavar="N", help="port to listen on (default 8000)"
+    )
+    args = parser.parse_args(argv)
+    paths: list[Path] = args.paths or default_paths()
+    if not paths:
+        return fail("no briefings: no ./briefings folder here and none bundled; name a PATH")
+    try:
+        found = discover(paths)
+    except PathNotFound as missing:
+        return fail(f"no such file or folder: {missing}")
+    if not found:
+        where = ", ".join(str(p) for p in paths)
+        return fail(f"no briefings (*.yaml) found in {where}")
+
+    # deferred: textual-serve (and aiohttp) are an optional extra, imported only to serve
+    from briefing_reader.serve import serve as serve_briefings
+
+    return serve_briefings(paths, args.host, args.port)
+
+
 COMMANDS: dict[str, Callable[[list[str]], int]] = {
     "validate": validate,
     "show": show,
     "schema": schema,
     "new": new,
+    "serve": serve,
 }
