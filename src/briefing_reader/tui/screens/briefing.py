@@ -13,8 +13,7 @@ from textual.widgets import Footer, Static
 
 from briefing_reader.loading import Loaded
 from briefing_reader.model import SECTIONS
-from briefing_reader.tui.widgets.error_view import ErrorView
-from briefing_reader.tui.widgets.header import BriefingHeader
+from briefing_reader.tui.widgets.header import header
 from briefing_reader.tui.widgets.pane import Pane
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
@@ -64,36 +63,52 @@ class BriefingScreen(Screen[None]):
         return self.entries[self.index]
 
     def compose(self) -> ComposeResult:
-        self._apply_size(*self.app.size)  # before the widgets exist: no restyle after mount
+        # Before the widgets exist, and without a restyle: they are styled as they mount.
+        tiny = self._apply_size(*self.app.size, update=False)
         position = f"{self.index + 1}/{len(self.entries)}" if len(self.entries) > 1 else ""
-        yield BriefingHeader(self.loaded, position)
-        yield Static(id="pane-indicator")
+        yield from header(self.loaded, position)
+        if tiny:
+            yield self._make_indicator()
         briefing = self.loaded.briefing
         if briefing is None:
+            # Imported here: most sessions never show one, and start-up pays for every module.
+            from briefing_reader.tui.widgets.error_view import ErrorView
+
             yield ErrorView(self.loaded)
         else:
-            # Narrow screens scroll the summary away with the panes; wide ones keep it on top.
+            # Narrow screens scroll the summary away with the panes; wide ones dock it on top
+            # of the panes' grid. One container for both: every widget delays the first paint.
             with Container(id="body"):
                 if briefing.summary:
                     yield Static(Content(briefing.summary), id="summary")
-                with Container(id="panes"):
-                    for number, section in enumerate(SECTIONS, start=1):
-                        yield Pane(
-                            section,
-                            briefing.items(section),
-                            number,
-                            current=number == self.current_pane,
-                        )
+                for number, section in enumerate(SECTIONS, start=1):
+                    yield Pane(
+                        section,
+                        briefing.items(section),
+                        number,
+                        current=number == self.current_pane,
+                    )
         yield Footer()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
+        tiny = self._apply_size(event.size.width, event.size.height)
+        # Before mounting, compose makes the indicator if it is needed.
+        if tiny and self.is_mounted and not self.query("#pane-indicator"):
+            # Below the header, which tiny mode hides, and above the panes or the error.
+            self.mount(self._make_indicator(), before=self.query_one("#body, #error-view"))
 
-    def _apply_size(self, width: int, height: int) -> None:
+    def _apply_size(self, width: int, height: int, *, update: bool = True) -> bool:
+        """Set the layout class for this size; True if it is tiny."""
         tiny = width < TINY_BELOW[0] or height < TINY_BELOW[1]
-        self.set_class(tiny, "-tiny")
-        self.set_class(not tiny and width >= WIDE_FROM, "-wide")
-        self.set_class(not tiny and width < WIDE_FROM, "-narrow")
+        self.update_classes(
+            {
+                "-tiny": tiny,
+                "-wide": not tiny and width >= WIDE_FROM,
+                "-narrow": not tiny and width < WIDE_FROM,
+            },
+            update=update,
+        )
+        return tiny
 
     def _after_recompose(self) -> None:
         self._focus_pane(self.current_pane)
@@ -113,7 +128,7 @@ class BriefingScreen(Screen[None]):
     def _focus_pane(self, number: int) -> None:
         panes = self.panes
         if not panes:
-            self.query(ErrorView).focus()
+            self.query("#error-view").focus()
             return
         self.current_pane = number
         pane = panes[number - 1]
@@ -131,15 +146,23 @@ class BriefingScreen(Screen[None]):
             pane.scroll_visible(animate=False)
         self._update_indicator()
 
-    def _update_indicator(self) -> None:
+    def _make_indicator(self) -> Static:
+        # Only tiny screens show it, so only they pay for it.
+        return Static(self._indicator_content(), id="pane-indicator")
+
+    def _indicator_content(self) -> Content:
+        if self.loaded.briefing is None:
+            return Content()  # an error entry has no panes to name
         section = SECTIONS[self.current_pane - 1]
-        self.query_one("#pane-indicator", Static).update(
-            Content.assemble(
-                (f"{self.current_pane}/{len(SECTIONS)} ", "bold"),
-                section.title,
-                ("  tab: next", "$text-muted"),
-            )
+        return Content.assemble(
+            (f"{self.current_pane}/{len(SECTIONS)} ", "bold"),
+            section.title,
+            ("  tab: next", "$text-muted"),
         )
+
+    def _update_indicator(self) -> None:
+        for indicator in self.query("#pane-indicator").results(Static):
+            indicator.update(self._indicator_content())
 
     def on_pane_focused(self, message: Pane.Focused) -> None:
         if message.pane.number != self.current_pane or not message.pane.has_class("-current"):

@@ -20,6 +20,22 @@ INTRO = (
 class HelpScreen(ModalScreen[None]):
     """Every key of the reader, read from the active bindings so it cannot drift."""
 
+    # Here rather than in app.tcss, which is parsed before the first paint.
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+
+        #help-body {
+            width: 90%;
+            max-width: 90;
+            height: 90%;
+            border: round $accent;
+            background: $surface;
+            padding: 0 1;
+        }
+    }
+    """
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
         Binding("down,j", "scroll(1)", "Scroll down", show=False),

@@ -13,6 +13,25 @@ from briefing_reader.loading import Loaded
 class ErrorView(VerticalScroll, can_focus=True):
     """Lists the problems of a file that could not be opened; focusable so it can scroll."""
 
+    # Here rather than in app.tcss: the reader parses app.tcss before its first paint, and
+    # most sessions never show an error entry.
+    DEFAULT_CSS = """
+    ErrorView {
+        border: heavy $error;
+        border-title-color: $error;
+        height: 1fr;
+        padding: 0 1;
+
+        & .problem {
+            margin-bottom: 1;
+        }
+
+        & .hint {
+            color: $text-muted;
+        }
+    }
+    """
+
     def __init__(self, loaded: Loaded) -> None:
         super().__init__(id="error-view")
         self.loaded = loaded

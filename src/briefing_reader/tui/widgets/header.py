@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Vertical
+from collections.abc import Iterator
+
+from textual.containers import VerticalGroup
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 
 from briefing_reader.loading import Loaded
@@ -32,18 +34,16 @@ def problems_content(loaded: Loaded) -> Content:
     return Content("\n").join(lines)
 
 
-class BriefingHeader(Vertical):
-    """Title line, meta line and problems of the briefing on screen."""
+def header(loaded: Loaded, position: str) -> Iterator[Widget]:
+    """Title line, meta line and problems of the briefing on screen.
 
-    def __init__(self, loaded: Loaded, position: str) -> None:
-        super().__init__(id="header")
-        self.loaded = loaded
-        self.position = position
-
-    def compose(self) -> ComposeResult:
-        briefing = self.loaded.briefing
-        title = briefing.title if briefing and briefing.title else self.loaded.path.name
-        yield Static(Content.styled(title, "bold"), id="title")
-        yield Static(meta_content(self.loaded, self.position), id="meta")
-        if briefing and self.loaded.problems:
-            yield Static(problems_content(self.loaded), id="problems")
+    They are children of the screen rather than of a header container: every widget adds
+    to the time before the first paint.
+    """
+    briefing = loaded.briefing
+    title = briefing.title if briefing and briefing.title else loaded.path.name
+    yield Static(Content.styled(title, "bold"), id="title")
+    yield Static(meta_content(loaded, position), id="meta")
+    if briefing and loaded.problems:
+        # Inset by a padded box: a margin would narrow every sibling in the screen's layout.
+        yield VerticalGroup(Static(problems_content(loaded), id="problems"), id="problems-box")

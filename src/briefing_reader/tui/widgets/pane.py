@@ -63,6 +63,12 @@ class Pane(VerticalScroll, can_focus=True):
         for index, item in enumerate(self.items):
             yield ItemView(item, index, highlight=index == 0)
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # Textual restyles the pane and its items on every focus change, by default through
+        # its CSS-transition bookkeeping. Nothing in the reader's CSS animates, so restyle
+        # directly: the start-up focus happens before the first paint.
+        self.update_node_styles(animate=False)
+
     def on_focus(self) -> None:
         self.post_message(self.Focused(self))
         self._show_cursor(focused=True)
