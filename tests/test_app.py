@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Static
 
+from briefing_reader.loading import Loaded, load_file
 from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.help import HelpScreen
@@ -319,3 +322,105 @@ async def test_every_size_and_resize_works_without_an_exception() -> None:
             await pilot.pause()
         assert app.is_running
     assert app.return_code in (None, 0)
+
+
+async def test_s_shows_the_source_with_the_items_evidence_highlighted() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "j", "s")
+        await pilot.pause()
+        source = app.screen.query_one("#source")
+        assert app.focused is source
+        highlighted = [
+            str(p.render())
+            for p in source.query(".paragraph").results(Static)
+            if any("reverse" in str(span.style) for span in p.render().spans)  # type: ignore[union-attr]
+        ]
+        assert len(highlighted) == 1 and "Increased Energy Costs" in highlighted[0]
+        await pilot.press("escape")
+        assert not app.screen.query("#source")
+        assert focused_pane(app).number == 2 and focused_pane(app).cursor == 1
+
+
+async def test_y_and_Y_copy_the_item_and_the_pane(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = app_for(BUNDLED)
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("y")
+        await pilot.press("2", "Y")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+    assert copied[0] == "Q4 2024 net loss: $265 million"
+    assert copied[1].startswith("## Loss drivers\n\n- **Declining Bitcoin prices**")
+    assert "Copied the item (1 line) to the clipboard." in messages
+
+
+async def test_copy_writes_osc52_and_hands_the_text_to_tmux(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import briefing_reader.tui.app as app_module
+
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    handed: list[str] = []
+    monkeypatch.setattr(app_module, "tmux_load_buffer", lambda text, env: handed.append(text))
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        written: list[str] = []
+        monkeypatch.setattr(app._driver, "write", written.append)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+    assert written[:2] == app_module.clipboard_sequences(
+        "Q4 2024 net loss: $265 million", {"TMUX": "x"}
+    )
+    assert handed == ["Q4 2024 net loss: $265 million"]
+
+
+async def test_o_without_a_url_says_so_and_e_reloads_after_the_editor(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import subprocess
+
+    (tmp_path / "sources").mkdir()
+    shutil.copy(FIXTURES / "sources" / "minimal.txt", tmp_path / "sources")
+    briefing = tmp_path / "b.yaml"
+    shutil.copy(FIXTURES / "minimal.yaml", briefing)
+
+    def fake_editor(argv: list[str], check: bool) -> None:
+        assert argv[-1] == str(briefing)
+        text = briefing.read_text().replace("nothing optional", "an edited title")
+        briefing.write_text(text)
+
+    monkeypatch.setenv("EDITOR", "true")
+    monkeypatch.setattr(subprocess, "run", fake_editor)
+    app = make_app([load_file_as(briefing)])
+    monkeypatch.setattr(app, "suspend", _no_suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        assert "This briefing's source has no URL." in [n.message for n in app._notifications]
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+        assert title_text(app) == "A briefing with an edited title"
+
+
+async def test_bang_lists_every_problem() -> None:
+    app = app_for(FIXTURES / "warned.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("exclamation_mark")
+        text = str(app.screen.query_one("#problems-text", Static).render())
+        assert text.count("tests/fixtures/warned.yaml:") == 4
+        await pilot.press("escape")
+        assert isinstance(app.screen, BriefingScreen)
+
+
+def load_file_as(path: Path) -> Loaded:
+    return load_file(path, display=path.name)
+
+
+@contextmanager
+def _no_suspend() -> Iterator[None]:
+    """Stands in for App.suspend, which a headless test driver cannot do."""
+    yield

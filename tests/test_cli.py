@@ -38,13 +38,14 @@ def test_version() -> None:
 def test_help_teaches_usage_and_keys() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    assert result.stdout.startswith("usage: briefing [-h] [--version] [PATH ...]")
+    assert result.stdout.startswith("usage: briefing [-h] [--theme NAME] [--version] [PATH ...]")
     for text in ("keys:", "tab, shift+tab", "zoom", "./briefings", "exit status"):
         assert text in result.stdout
 
 
 # How Textual names keys in bindings, and how --help writes them.
 KEY_NAMES = {
+    "exclamation_mark": "!",
     "right_square_bracket": "]",
     "left_square_bracket": "[",
     "question_mark": "?",
@@ -133,8 +134,8 @@ def test_exit_status_tells_the_truth(
 ) -> None:
     import briefing_reader.tui as tui
 
-    def factory(entries: list) -> BriefingApp:  # type: ignore[type-arg]
-        app = HeadlessApp(entries)
+    def factory(entries: list, **options: object) -> BriefingApp:  # type: ignore[type-arg]
+        app = HeadlessApp(entries, **options)  # type: ignore[arg-type]
         app.fail_on_mount = fail
         return app
 

@@ -78,3 +78,22 @@ def test_no_color(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch) ->
         await pilot.press("tab", "j")
 
     assert snap_compare(app, run_before=move, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_source_pane_highlights_the_evidence(
+    snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    assert snap_compare(app_for(BUNDLED), press=["2", "j", "s"], terminal_size=size)
+
+
+def test_light_theme(snap_compare: SnapCompare) -> None:
+    app = make_app([load(BUNDLED)], theme="textual-light")
+    assert snap_compare(app, press=["tab"], terminal_size=(120, 40))
+
+
+@pytest.mark.parametrize("theme", ["ansi-dark", "ansi-light"])
+def test_ansi_themes_at_80x24(snap_compare: SnapCompare, theme: str) -> None:
+    # The ANSI themes use the terminal's own 16 colours, as a Linux console would.
+    app = make_app([load(BUNDLED)], theme=theme)
+    assert snap_compare(app, press=["tab", "enter"], terminal_size=(80, 24))

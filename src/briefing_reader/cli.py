@@ -33,9 +33,14 @@ keys:
   pageup, pagedown  a page up / down
   enter             expand or collapse the item (shows its evidence)
   z                 zoom the pane to the full screen and back
+  s                 the source article, with the item's evidence highlighted (escape closes)
+  y, Y              copy the item as a line / the pane as Markdown (OSC 52, works over SSH)
+  o                 open the source URL
+  e                 edit the briefing in $VISUAL or $EDITOR, then reload it
+  !                 every problem found in the briefing
   ], [              next / previous briefing
   ?                 help: every key
-  ctrl+p            command palette: every action by name
+  ctrl+p            command palette: every action and theme by name
   q                 quit
 """
 
@@ -81,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="briefing files or folders of them (default: ./briefings, else the bundled ones)",
+    )
+    parser.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme, e.g. textual-dark or textual-light (ctrl+p lists them; "
+        "the last one picked is remembered in the config file)",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -132,9 +143,31 @@ def read(argv: list[str]) -> int:
         where = ", ".join(str(p) for p in paths)
         return fail(f"no briefings (*.yaml) found in {where}")
 
+    if os.environ.get("TERM") == "dumb":
+        # No cursor addressing: print what `show` prints instead of a broken screen.
+        from briefing_reader.output.text import OutputConsole, print_text
+
+        print_text(entries, OutputConsole(sys.stdout), OutputConsole(sys.stderr))
+        print(
+            f"{PROG}: TERM=dumb: printed the briefings instead of opening the reader",
+            file=sys.stderr,
+        )
+        return 0
+
+    from briefing_reader.config import Config, load_config, save_config
     from briefing_reader.tui import make_app  # deferred: Textual is only needed from here on
 
-    app = make_app(entries)
+    config, warnings = load_config()
+    for warning in warnings:
+        print(f"{PROG}: {warning}", file=sys.stderr)
+
+    def remember(theme: str) -> None:
+        try:
+            save_config(Config(theme=theme, keys=config.keys))
+        except (OSError, ValueError) as exc:
+            print(f"{PROG}: could not save the theme: {exc}", file=sys.stderr)
+
+    app = make_app(entries, theme=args.theme, config=config, save_theme=remember)
     app.run()
     return app.return_code or 0
 

@@ -62,3 +62,32 @@ def missing_from_source(briefing: Briefing, source_text: str) -> list[Quoted]:
     """The excerpts that cannot be found in ``source_text``."""
     haystack = normalize(source_text)
     return [q for q in quoted_passages(briefing) if normalize(q.text) not in haystack]
+
+
+def locate(source: str, excerpt: str) -> tuple[int, int] | None:
+    """Where ``excerpt`` stands in ``source`` (start, end offsets), matched as `normalize` does.
+
+    The source pane uses this to highlight evidence with the very rule `validate` checks.
+    """
+    needle = normalize(excerpt)
+    if not needle:
+        return None
+    # Normalize the source while remembering, for each kept character, where it came from.
+    translated = source.translate(_TYPOGRAPHIC)  # one character for one: offsets survive
+    chars: list[str] = []
+    origin: list[int] = []
+    in_space = True  # leading whitespace is dropped, as normalize() does
+    for index, char in enumerate(translated):
+        if char.isspace():
+            if not in_space:
+                chars.append(" ")
+                origin.append(index)
+            in_space = True
+        else:
+            chars.append(char)
+            origin.append(index)
+            in_space = False
+    found = "".join(chars).find(needle)
+    if found < 0:
+        return None
+    return origin[found], origin[found + len(needle) - 1] + 1

@@ -12,6 +12,7 @@ from briefing_reader.checks.evidence import normalize, quoted_passages
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
 from briefing_reader.model import SECTIONS, CeoQuote
+from briefing_reader.text import clean
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 _EXCERPT = 60
@@ -101,6 +102,31 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
         return loaded
     problems = tuple(sorted((*loaded.problems, *found), key=_order))
     return loaded._replace(problems=problems)
+
+
+def source_path(loaded: Loaded) -> Path | None:
+    """The briefing's source article, when it names one inside its own folder."""
+    if loaded.briefing is None or not loaded.briefing.source.file:
+        return None
+    relative = PurePosixPath(loaded.briefing.source.file.replace("\\", "/"))
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    return loaded.path.parent / relative
+
+
+def read_source(loaded: Loaded) -> str:
+    """The source article's text for display (control characters made visible).
+
+    Raises OSError or ValueError with a message fit for one line.
+    """
+    path = source_path(loaded)
+    if path is None:
+        raise ValueError("this briefing names no readable source file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"{path.name} is larger than {MAX_SOURCE_BYTES:,} bytes")
+    return clean(data.decode("utf-8-sig", errors="replace"), multiline=True)
 
 
 def _reason(exc: BaseException) -> str:

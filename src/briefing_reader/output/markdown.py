@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from briefing_reader.loading import Loaded
-from briefing_reader.model import SECTIONS, Briefing, Item
+from briefing_reader.model import SECTIONS, Briefing, Item, Section
 from briefing_reader.output.charset import Fit, fitter
 
 # Significant anywhere in a line: escapes, code, emphasis, links, strikethrough, table
@@ -60,17 +60,35 @@ def render_markdown(loaded: Loaded, fit: Fit = str) -> str:
         blocks.append("Tags: " + ", ".join(md(tag) for tag in briefing.tags))
     if briefing.summary:
         blocks.append(md(briefing.summary))
-    for section in SECTIONS:
-        blocks.append(f"## {section.title}")
-        items = briefing.items(section)
-        if not items:
-            blocks.append(f"*{section.empty}*")
-        elif isinstance(getattr(briefing, section.key), tuple):
-            blocks += [_list_item(item, md) for item in items]
-        else:
-            blocks += [_quoted_item(item, md) for item in items]
+    blocks += [section_markdown(briefing, section, fit) for section in SECTIONS]
     blocks.append(_source(briefing, md, fit))
     return "\n\n".join(blocks) + "\n"
+
+
+def section_markdown(briefing: Briefing, section: Section, fit: Fit = str) -> str:
+    """One pane as Markdown: its ``##`` title and its items (what the reader's Y copies)."""
+
+    def md(text: str) -> str:
+        return escape(fit(text))
+
+    blocks = [f"## {section.title}"]
+    items = briefing.items(section)
+    if not items:
+        blocks.append(f"*{section.empty}*")
+    elif isinstance(getattr(briefing, section.key), tuple):
+        blocks += [_list_item(item, md) for item in items]
+    else:
+        blocks += [_quoted_item(item, md) for item in items]
+    return "\n\n".join(blocks)
+
+
+def item_line(item: Item) -> str:
+    """One item as a single line of plain text (what the reader's y copies)."""
+    heading = item.heading()
+    main = " ".join(heading.main.split())
+    if not heading.aside:
+        return main
+    return f"{main} {heading.aside}" if heading.aside_below else f"{main}: {heading.aside}"
 
 
 def _heading(text: str) -> str:

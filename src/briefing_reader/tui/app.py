@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,7 +15,9 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+from briefing_reader.config import Config
 from briefing_reader.loading import Loaded
+from briefing_reader.terminal import clipboard_sequences, tmux_load_buffer
 from briefing_reader.tui.screens.briefing import BriefingScreen
 
 
@@ -22,6 +26,9 @@ def _keyed_actions() -> type[Provider]:
     from briefing_reader.tui.commands import KeyedActions
 
     return KeyedActions
+
+
+DEFAULT_THEME = "textual-dark"
 
 
 class BriefingApp(App[None]):
@@ -38,11 +45,35 @@ class BriefingApp(App[None]):
 
     HELP_GROUP = "Anywhere"
 
-    def __init__(self, entries: list[Loaded]) -> None:
+    def __init__(
+        self,
+        entries: list[Loaded],
+        *,
+        theme: str | None = None,
+        config: Config | None = None,
+        save_theme: Callable[[str], None] | None = None,
+    ) -> None:
+        """``config`` supplies the theme and key bindings; ``theme`` (from --theme) wins.
+
+        ``save_theme`` is called when the user picks another theme (the CLI persists it);
+        tests leave it None so nothing is written.
+        """
+        self._save_theme = save_theme  # before super().__init__, which may set a theme
         super().__init__()
         self.entries = entries
-        self.theme = "textual-dark"
+        self.config = config or Config()
+        self.startup_warnings: list[str] = []
+        chosen = theme or self.config.theme or DEFAULT_THEME
+        if chosen not in self.available_themes:
+            self.startup_warnings.append(
+                f"unknown theme '{chosen}'; using {DEFAULT_THEME} "
+                f"(themes: {', '.join(sorted(self.available_themes))})"
+            )
+            chosen = DEFAULT_THEME
+        self.theme = chosen
         self._gc_paused = False
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
 
     def on_load(self) -> None:
         # Start-up creates many long-lived objects (widgets, styles, caches) and little
@@ -54,6 +85,26 @@ class BriefingApp(App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._resume_gc)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=8, markup=False)
+
+    def watch_theme(self, theme: str) -> None:
+        # Picked in the command palette (or with --theme): remember it for next time.
+        if self._save_theme is not None and self.is_mounted:
+            self._save_theme(theme)
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """OSC 52, and what tmux and GNU screen need to pass it on (see terminal.py)."""
+        self._clipboard = text  # what Textual's own paste actions read
+        driver = self._driver  # Textual has no public way to write raw escape sequences
+        if driver is not None:
+            for sequence in clipboard_sequences(text, os.environ):
+                driver.write(sequence)
+        if os.environ.get("TMUX"):
+            # tmux's default `set-clipboard external` ignores OSC 52 from apps: hand it over.
+            self.run_worker(
+                lambda: tmux_load_buffer(text, os.environ), thread=True, exit_on_error=False
+            )
 
     def on_unmount(self) -> None:
         self._resume_gc()  # in case the app stops before its first refresh
@@ -76,5 +127,11 @@ class BriefingApp(App[None]):
         self.push_screen(HelpScreen(key_help(self, self.screen)))
 
 
-def make_app(entries: list[Loaded]) -> BriefingApp:
-    return BriefingApp(entries)
+def make_app(
+    entries: list[Loaded],
+    *,
+    theme: str | None = None,
+    config: Config | None = None,
+    save_theme: Callable[[str], None] | None = None,
+) -> BriefingApp:
+    return BriefingApp(entries, theme=theme, config=config, save_theme=save_theme)

@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from briefing_reader.loading import Loaded
-from briefing_reader.model import SECTIONS
+from briefing_reader.model import SECTIONS, CeoQuote, Item
 from briefing_reader.tui.widgets.header import header
 from briefing_reader.tui.widgets.pane import Pane
+from briefing_reader.tui.widgets.source import SourceView
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
 WIDE_FROM = 100
@@ -47,6 +48,13 @@ class BriefingScreen(Screen[None]):
             show=False,
             id="screen.previous",
         ),
+        Binding("s", "source", "Source", id="screen.source"),
+        Binding("escape", "close_source", "Close the source", show=False, id="screen.close"),
+        Binding("y", "copy_item", "Copy item", show=False, id="screen.copy_item"),
+        Binding("Y", "copy_pane", "Copy pane as Markdown", show=False, id="screen.copy_pane"),
+        Binding("o", "open_url", "Open the source URL", show=False, id="screen.open_url"),
+        Binding("e", "edit", "Edit the briefing file", show=False, id="screen.edit"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="screen.problems"),
     ]
 
     HELP_GROUP = "Panes and briefings"
@@ -186,6 +194,12 @@ class BriefingScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_briefing", "previous_briefing") and len(self.entries) < 2:
             return False  # one briefing: nothing to switch to, so not offered
+        if action == "close_source":
+            return bool(self.query("#source"))
+        if action == "problems":
+            return bool(self.loaded.problems)
+        if action in ("source", "copy_item", "copy_pane", "open_url"):
+            return self.loaded.briefing is not None
         # An error entry has no panes to move between or zoom.
         return bool(self.panes) or action not in ("zoom", "next_pane", "previous_pane", "jump")
 
@@ -199,3 +213,118 @@ class BriefingScreen(Screen[None]):
         if len(self.entries) > 1:
             self.minimize()
             self.index = (self.index + step) % len(self.entries)
+
+    # --- the source article, copying, opening and editing -------------------------------
+
+    @property
+    def current_item(self) -> Item | None:
+        panes = self.panes
+        if not panes:
+            return None
+        view = panes[self.current_pane - 1].current
+        return view.item if view is not None else None
+
+    def _evidence(self) -> str | None:
+        item = self.current_item
+        if isinstance(item, CeoQuote):
+            return item.text
+        return getattr(item, "evidence", None)
+
+    async def action_source(self) -> None:
+        existing = self.query(SourceView)
+        if existing:
+            self.action_close_source()
+            return
+        from briefing_reader.checks.validate import read_source
+
+        briefing = self.loaded.briefing
+        assert briefing is not None
+        try:
+            text = read_source(self.loaded)
+        except (OSError, ValueError) as exc:
+            self.notify(str(exc), title="No source to show", severity="warning", markup=False)
+            return
+        view = SourceView(briefing.source.title, text)
+        await self.mount(view)
+        # Focus first: narrow layouts then hide the panes, and a hidden widget cannot keep focus.
+        view.focus()
+        self.add_class("-source")
+        if not view.highlight(self._evidence()) and self._evidence():
+            self.notify("This item's evidence is not in the source.", severity="warning")
+
+    def _show_evidence(self) -> None:
+        for view in self.query(SourceView):
+            view.highlight(self._evidence())
+
+    def on_pane_moved(self, message: Pane.Moved) -> None:
+        self._show_evidence()
+
+    def action_close_source(self) -> None:
+        for view in self.query(SourceView):
+            view.remove()
+        self.remove_class("-source")
+        self._focus_pane(self.current_pane)
+
+    def action_copy_item(self) -> None:
+        from briefing_reader.output.markdown import item_line
+
+        item = self.current_item
+        if item is None:
+            self.notify("Nothing to copy: this pane is empty.", severity="warning")
+            return
+        self._copy(item_line(item), "the item")
+
+    def action_copy_pane(self) -> None:
+        from briefing_reader.output.markdown import section_markdown
+
+        briefing = self.loaded.briefing
+        assert briefing is not None
+        section = SECTIONS[self.current_pane - 1]
+        self._copy(section_markdown(briefing, section), f"{section.title} as Markdown")
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        lines = text.count("\n") + 1
+        self.notify(
+            f"Copied {what} ({lines} line{'s' if lines != 1 else ''}) to the clipboard.",
+            markup=False,
+        )
+
+    def action_open_url(self) -> None:
+        briefing = self.loaded.briefing
+        url = briefing.source.url if briefing else None
+        if not url:
+            self.notify("This briefing's source has no URL.", severity="warning")
+            return
+        self.app.open_url(url)
+        self.notify(url, title="Opening the source", markup=False)
+
+    def action_edit(self) -> None:
+        import os
+        import shlex
+        import subprocess
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        path = self.loaded.path
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.app.suspend():
+                subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="warning")
+            return
+        except (OSError, ValueError) as exc:
+            self.notify(f"Could not run {editor}: {exc}", severity="error", markup=False)
+            return
+        from briefing_reader.checks.validate import check_file
+
+        # Reload what the editor left, keeping the pane and the briefing's place in the list.
+        self.entries[self.index] = check_file(path, display=self.loaded.name or None)
+        self.refresh(recompose=True)
+        self.call_after_refresh(self._after_recompose)
+
+    def action_problems(self) -> None:
+        from briefing_reader.tui.screens.problems import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.loaded))

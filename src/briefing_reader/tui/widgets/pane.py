@@ -85,8 +85,16 @@ class Pane(VerticalScroll, can_focus=True):
         views = self.item_views
         return views[self.cursor] if 0 <= self.cursor < len(views) else None
 
+    class Moved(Message):
+        """Sent when the highlight moves to another item, so the source pane can follow."""
+
+        def __init__(self, pane: Pane) -> None:
+            super().__init__()
+            self.pane = pane
+
     def watch_cursor(self) -> None:
         self._show_cursor()
+        self.post_message(self.Moved(self))
 
     def _show_cursor(self, focused: bool | None = None) -> None:
         focused = self.has_focus if focused is None else focused

@@ -1,0 +1,70 @@
+"""The source article beside (wide) or over (narrow) the panes, with the evidence highlighted."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from briefing_reader.checks.evidence import locate
+
+
+class SourceView(VerticalScroll, can_focus=True):
+    """The article as paragraphs, so the highlighted one can be scrolled into view."""
+
+    HELP_GROUP = "Source article"
+    ALLOW_MAXIMIZE = True
+
+    BINDINGS = [
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="source.down"),
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="source.up"),
+    ]
+
+    DEFAULT_CSS = """
+    SourceView {
+        border: round $foreground 35%;
+        border-title-color: $text;
+        padding: 0 1;
+        background: $surface;
+        & > .paragraph { margin-bottom: 1; }
+        &:focus { border: heavy $accent; border-title-color: $accent; }
+    }
+    """
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__(id="source")
+        self.border_title = Content(f"Source: {title}")
+        self.border_subtitle = Content("s or escape: close")
+        self.text = text
+        # Paragraph boundaries as offsets into text, to map a highlight onto its paragraph.
+        self.paragraphs: list[tuple[int, int]] = []
+        start = 0
+        for block in text.split("\n"):
+            end = start + len(block)
+            if block.strip():
+                self.paragraphs.append((start, end))
+            start = end + 1
+
+    def compose(self) -> ComposeResult:
+        for start, end in self.paragraphs:
+            yield Static(Content(self.text[start:end]), classes="paragraph")
+
+    def highlight(self, excerpt: str | None) -> bool:
+        """Highlight ``excerpt`` and scroll to it; False when it is not in the article."""
+        span = locate(self.text, excerpt) if excerpt else None
+        first: Static | None = None
+        for (start, end), widget in zip(self.paragraphs, self.query(".paragraph"), strict=True):
+            assert isinstance(widget, Static)
+            content = Content(self.text[start:end])
+            if span and span[0] < end and span[1] > start:
+                # Reverse and underline as well as colour: visible with NO_COLOR too.
+                content = content.stylize(
+                    "reverse underline", max(span[0], start) - start, min(span[1], end) - start
+                )
+                first = first or widget
+            widget.update(content)
+        if first is not None:
+            self.call_after_refresh(self.scroll_to_widget, first, animate=False, top=True)
+        return span is not None
