@@ -21,7 +21,9 @@ def key_help(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
     grouped: dict[tuple[int, str], tuple[list[str], str, object]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description:
+        # Ours all carry an id; those without are what Textual's base classes add (a scroll
+        # container's left/right scrolling, say), which mean nothing in this app.
+        if not binding.description or not binding.id:
             continue
         group = (id(active.node), binding.action)
         keys, _, _ = grouped.setdefault(group, ([], binding.description, active.node))

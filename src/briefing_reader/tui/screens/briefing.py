@@ -96,7 +96,7 @@ class BriefingScreen(Screen[None]):
                         number,
                         current=number == self.current_pane,
                     )
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_resize(self, event: events.Resize) -> None:
         tiny = self._apply_size(event.size.width, event.size.height)
