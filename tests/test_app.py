@@ -424,3 +424,24 @@ def load_file_as(path: Path) -> Loaded:
 def _no_suspend() -> Iterator[None]:
     """Stands in for App.suspend, which a headless test driver cannot do."""
     yield
+
+
+async def test_urls_in_briefing_text_are_links_and_markup_stays_text(tmp_path: Path) -> None:
+    text = (
+        (FIXTURES / "minimal.yaml")
+        .read_text()
+        .replace(
+            "open_questions: []",
+            "open_questions:\n  - question: Who?\n"
+            "    why: 'See https://example.com/a_(b). [bold]x[/]'",
+        )
+    )
+    path = tmp_path / "links.yaml"
+    path.write_text(text)
+    app = make_app([load_file_as(path)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4", "enter")
+        content = focused_pane(app).item_views[0].render()
+        links = [span.style.link for span in content.spans if getattr(span.style, "link", None)]  # type: ignore[union-attr]
+        assert links == ["https://example.com/a_(b)"]
+        assert "[bold]x[/]" in str(content)

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from briefing_reader.loading import Loaded
 from briefing_reader.model import SECTIONS, CeoQuote, Item
 from briefing_reader.tui.widgets.header import header
+from briefing_reader.tui.widgets.links import linked
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
 
@@ -88,7 +89,7 @@ class BriefingScreen(Screen[None]):
             # of the panes' grid. One container for both: every widget delays the first paint.
             with Container(id="body"):
                 if briefing.summary:
-                    yield Static(Content(briefing.summary), id="summary")
+                    yield Static(linked(briefing.summary), id="summary")
                 for number, section in enumerate(SECTIONS, start=1):
                     yield Pane(
                         section,
@@ -244,7 +245,7 @@ class BriefingScreen(Screen[None]):
         except (OSError, ValueError) as exc:
             self.notify(str(exc), title="No source to show", severity="warning", markup=False)
             return
-        view = SourceView(briefing.source.title, text)
+        view = SourceView(briefing.source.title, text, briefing.source.url)
         await self.mount(view)
         # Focus first: narrow layouts then hide the panes, and a hidden widget cannot keep focus.
         view.focus()

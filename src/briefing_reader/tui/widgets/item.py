@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from briefing_reader.model import Detail, Item
+from briefing_reader.tui.widgets.links import linked
 
 
 def heading_content(item: Item) -> Content:
@@ -28,7 +29,7 @@ def details_content(details: tuple[Detail, ...]) -> Content:
         lines.append(
             Content.assemble(
                 (f"{detail.label}: ", "bold $text-muted"),
-                (text, "italic" if detail.is_evidence else ""),
+                linked(text, "italic" if detail.is_evidence else ""),
             )
         )
     return Content("\n").join(lines)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.style import Style
 from textual.widgets import Static
 
 from briefing_reader.checks.evidence import locate
@@ -33,10 +34,15 @@ class SourceView(VerticalScroll, can_focus=True):
     }
     """
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, url: str | None = None) -> None:
         super().__init__(id="source")
         self.border_title = Content(f"Source: {title}")
         self.border_subtitle = Content("s or escape: close")
+        if url:
+            # The article's address, clickable: Textual opens links with the app's open_url.
+            self.border_title = Content.assemble(
+                f"Source: {title} ", Content.styled(url, Style(link=url, underline=True))
+            )
         self.text = text
         # Paragraph boundaries as offsets into text, to map a highlight onto its paragraph.
         self.paragraphs: list[tuple[int, int]] = []
