@@ -79,9 +79,9 @@ class BriefingApp(App[None]):
         # Start-up creates many long-lived objects (widgets, styles, caches) and little
         # garbage, so the collector's passes over them only delay the first paint. Like
         # Textual's PAUSE_GC_ON_SCROLL, pause it, here until the screen has been drawn.
-        if gc.isenabled():
-            gc.disable()
-            self._gc_paused = True
+        # (The CLI may have paused it already, before importing us: resume it all the same.)
+        gc.disable()
+        self._gc_paused = True
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._resume_gc)
