@@ -181,6 +181,7 @@ def _read(argv: list[str]) -> int:
             print(f"{PROG}: could not save the theme: {exc}", file=sys.stderr)
 
     app = make_app(entries, theme=args.theme, config=config, save_theme=remember)
+    app.startup_warnings.extend(warnings)  # stderr is hidden while the reader runs
     app.run()
     return app.return_code or 0
 
