@@ -73,13 +73,7 @@ exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or no b
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths",
         nargs="*",
@@ -87,6 +81,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="briefing files or folders of them (default: ./briefings, else the bundled ones)",
     )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--theme",
         metavar="NAME",
@@ -425,13 +429,7 @@ def serve(argv: list[str]) -> int:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        metavar="PATH",
-        help="briefing files or folders of them (default: ./briefings, else the bundled ones)",
-    )
+    add_paths_argument(parser)
     parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
     )

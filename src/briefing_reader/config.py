@@ -29,6 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefing_reader.files import fsync_folder
 from briefing_reader.text import clean
 
 APP_DIR = "briefing-reader"
@@ -386,22 +387,6 @@ def _make_dirs(folder: Path) -> None:
             os.mkdir(directory, 0o700)
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable. Some systems (and Windows) cannot open or fsync a
-    # folder; the new file is already in place then, only its survival of a crash is
-    # less certain, which is no reason to report a failed save.
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def save_config(config: Config, path: Path | None = None) -> None:
     """Write ``config`` to the settings file atomically; raises OSError if that fails.
 
@@ -439,4 +424,4 @@ def save_config(config: Config, path: Path | None = None) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    _fsync_dir(folder)
+    fsync_folder(folder)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from briefing_reader.checks.evidence import normalize
+from briefing_reader.files import fsync_folder
 from briefing_reader.loading.yamlsafe import MAX_BYTES
 from briefing_reader.model import FORMAT, ID_PATTERN
 from briefing_reader.text import clean
@@ -818,18 +819,4 @@ def _write_new(path: Path, data: bytes, *, what: str) -> None:
             os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    # The new name is durable only once its folder is flushed; not every platform allows it.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_folder(path.parent)

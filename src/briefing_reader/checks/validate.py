@@ -100,7 +100,7 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
             )
     if not found:
         return loaded
-    problems = tuple(sorted((*loaded.problems, *found), key=_order))
+    problems = tuple(sorted((*loaded.problems, *found), key=Problem.position))
     return loaded._replace(problems=problems)
 
 
@@ -142,7 +142,3 @@ def _reason(exc: BaseException) -> str:
 def _excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "\u2026"
-
-
-def _order(p: Problem) -> tuple[int, int]:
-    return (p.line or 0, p.column or 0)

@@ -112,17 +112,13 @@ def load_text(
 
     marks: Marks = {}
     briefing = build_briefing(parsed.root, report, marks)
-    return Loaded(path, briefing, tuple(sorted(problems, key=_order)), name, marks)
+    return Loaded(path, briefing, tuple(sorted(problems, key=Problem.position)), name, marks)
 
 
 def _display(path: Path, display: str | None) -> str:
     """How the file is named in messages: a file name can hold escape sequences too."""
     name = display or str(path)
     return name if name.isprintable() else clean(name)
-
-
-def _order(p: Problem) -> tuple[int, int]:
-    return (p.line or 0, p.column or 0)
 
 
 def _problem(name: str, problem: YamlProblem, severity: Severity) -> Problem:

@@ -19,6 +19,10 @@ class Problem(NamedTuple):
     code: str
     message: str
 
+    def position(self) -> tuple[int, int]:
+        """Sort key within one file: by line, then column; unlocated problems first."""
+        return (self.line or 0, self.column or 0)
+
     def location(self) -> str:
         if self.line is None:
             return self.path
