@@ -187,7 +187,7 @@ async def test_question_mark_opens_help_listing_every_key_and_escape_closes_it()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text", Static).render())
+        text = str(app.screen.query_one("#modal-text", Static).render())
         for description in (
             "Next pane",
             "Previous pane",
@@ -410,7 +410,7 @@ async def test_bang_lists_every_problem() -> None:
     app = app_for(FIXTURES / "warned.yaml")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("exclamation_mark")
-        text = str(app.screen.query_one("#problems-text", Static).render())
+        text = str(app.screen.query_one("#modal-text", Static).render())
         assert text.count("tests/fixtures/warned.yaml:") == 4
         await pilot.press("escape")
         assert isinstance(app.screen, BriefingScreen)

@@ -414,11 +414,16 @@ def _strings(value: Any) -> list[str]:
 
 def test_hostile_text_on_a_terminal_is_only_styled_never_interpreted() -> None:
     styled = terminal(HOSTILE)
-    # The only escape sequences are our own colours and attributes: no link, title or
-    # cursor sequences, and the markup in the data did not become styles.
-    assert SGR.sub("", styled).count("\x1b") == 0
+    # The only escape sequences are our own colours and attributes, and OSC 8 links to URLs
+    # that stand in the visible text: no title, clipboard or cursor sequences, and the
+    # markup in the data did not become styles.
+    links = re.findall(r"\x1b\]8;[^;\x1b]*;([^\x1b]*)\x1b\\", styled)
+    without_links = re.sub(r"\x1b\]8;[^\x1b]*\x1b\\", "", styled)
+    assert SGR.sub("", without_links).count("\x1b") == 0
+    visible = SGR.sub("", without_links)
+    assert all(url in visible for url in links if url)
     assert not {"5", "31", "41"} & sgr_codes(styled)  # [blink], [red]: shown, not applied
-    plain_text = flat(SGR.sub("", styled))
+    plain_text = flat(visible)
     for literal in HOSTILE_TEXTS:
         assert literal in plain_text
 
@@ -472,3 +477,31 @@ def test_output_never_imports_textual_and_only_text_imports_rich() -> None:
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_urls_are_osc8_links_on_a_terminal_only(tmp_path: Path) -> None:
+    import io
+
+    from rich.console import Console
+
+    from briefing_reader.checks.validate import check_file
+    from briefing_reader.output.text import render_text
+
+    text = (
+        (ROOT / "tests" / "fixtures" / "minimal.yaml")
+        .read_text()
+        .replace(
+            "  file: sources/minimal.txt",
+            "  file: sources/minimal.txt\n  url: https://example.com/a",
+        )
+    )
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "minimal.txt").write_text("Minimal article.\n")
+    (tmp_path / "b.yaml").write_text(text)
+    loaded = check_file(tmp_path / "b.yaml")
+    out = io.StringIO()
+    render_text(loaded, Console(file=out, force_terminal=True, width=80, color_system="truecolor"))
+    assert "\x1b]8;" in out.getvalue() and "https://example.com/a" in out.getvalue()
+    piped = io.StringIO()
+    render_text(loaded, Console(file=piped, width=80))
+    assert "\x1b" not in piped.getvalue() and "https://example.com/a" in piped.getvalue()

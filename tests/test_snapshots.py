@@ -97,3 +97,8 @@ def test_ansi_themes_at_80x24(snap_compare: SnapCompare, theme: str) -> None:
     # The ANSI themes use the terminal's own 16 colours, as a Linux console would.
     app = make_app([load(BUNDLED)], theme=theme)
     assert snap_compare(app, press=["tab", "enter"], terminal_size=(80, 24))
+
+
+def test_problems_screen(snap_compare: SnapCompare) -> None:
+    app = app_for(FIXTURES / "warned.yaml")
+    assert snap_compare(app, press=["exclamation_mark"], terminal_size=(100, 24))

@@ -18,11 +18,13 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 
 from briefing_reader.loading import Loaded, Problem
 from briefing_reader.model import SECTIONS, Briefing, Item
 from briefing_reader.output.charset import Fit, fitter
+from briefing_reader.terminal import find_urls
 
 TITLE = "bold"
 META = "dim"
@@ -143,7 +145,7 @@ def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
         yield Block(Text(fit("Tags: " + ", ".join(briefing.tags)), META))
     if briefing.summary:
         yield _BLANK
-        yield Block(Text(fit(briefing.summary)))
+        yield Block(_linked(Text(fit(briefing.summary))))
     for section in SECTIONS:
         yield _BLANK
         yield Block(Text(section.title, SECTION))
@@ -161,7 +163,7 @@ def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
         "  ",
     )
     if source.url:
-        yield Block(Text(fit(source.url), META), "  ", "  ")
+        yield Block(_linked(Text(fit(source.url), META)), "  ", "  ")
 
 
 def _item_blocks(item: Item, fit: Fit, bullet: str) -> Iterator[Block]:
@@ -179,4 +181,11 @@ def _item_blocks(item: Item, fit: Fit, bullet: str) -> Iterator[Block]:
         body = Text.assemble(
             (f"{detail.label}: ", LABEL), (fit(text), EVIDENCE if detail.is_evidence else "")
         )
-        yield Block(body, indent, indent)
+        yield Block(_linked(body), indent, indent)
+
+
+def _linked(text: Text) -> Text:
+    """URLs in ``text`` become OSC 8 hyperlinks where the console is a terminal."""
+    for start, end, url in find_urls(text.plain):
+        text.stylize(Style(link=url), start, end)
+    return text

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from briefing_reader.tui.keys import KeyHelp
+from briefing_reader.tui.screens.text_modal import TextModal
 
 INTRO = (
     "Each briefing shows four panes. Move between panes with tab or 1-4, "
@@ -17,36 +14,17 @@ INTRO = (
 )
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(TextModal):
     """Every key of the reader, read from the active bindings so it cannot drift."""
 
-    # Here rather than in app.tcss, which is parsed before the first paint.
-    DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-
-        #help-body {
-            width: 90%;
-            max-width: 90;
-            height: 90%;
-            border: round $accent;
-            background: $surface;
-            padding: 0 1;
-        }
-    }
-    """
-
-    BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
-        Binding("down,j", "scroll(1)", "Scroll down", show=False),
-        Binding("up,k", "scroll(-1)", "Scroll up", show=False),
-    ]
+    BINDINGS = [Binding("question_mark", "dismiss", "Close help", id="help.close")]
+    title_text = "Keys"
 
     def __init__(self, keys: list[KeyHelp]) -> None:
         super().__init__()
         self.keys = keys
 
-    def compose(self) -> ComposeResult:
+    def body(self) -> Content:
         width = max((len(k.keys) for k in self.keys), default=0) + 2
         lines = [Content(INTRO)]
         group = None
@@ -57,10 +35,4 @@ class HelpScreen(ModalScreen[None]):
             lines.append(
                 Content.assemble((key.keys.ljust(width), "bold $text-accent"), key.description)
             )
-        with VerticalScroll(id="help-body") as body:
-            body.border_title = Content("Keys")
-            body.border_subtitle = Content("escape: close")
-            yield Static(Content("\n").join(lines), id="help-text")
-
-    def action_scroll(self, step: int) -> None:
-        self.query_one("#help-body", VerticalScroll).scroll_relative(y=step, animate=False)
+        return Content("\n").join(lines)

@@ -29,7 +29,11 @@ def problems_content(loaded: Loaded) -> Content:
         for n, word in ((errors, "error"), (warnings, "warning"))
         if n
     )
-    lines = [Content.assemble(("\u26a0 ", "bold $warning"), (f"{counts}:", "bold"))]
+    lines = [
+        Content.assemble(
+            ("\u26a0 ", "bold $warning"), (f"{counts}:", "bold"), ("  ! lists them all", "dim")
+        )
+    ]
     lines += [Content(str(problem)) for problem in loaded.problems]
     return Content("\n").join(lines)
 
