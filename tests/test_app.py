@@ -445,3 +445,20 @@ async def test_urls_in_briefing_text_are_links_and_markup_stays_text(tmp_path: P
         links = [span.style.link for span in content.spans if getattr(span.style, "link", None)]  # type: ignore[union-attr]
         assert links == ["https://example.com/a_(b)"]
         assert "[bold]x[/]" in str(content)
+
+
+async def test_switching_briefings_closes_the_source_and_shows_the_panes() -> None:
+    app = app_for(BUNDLED, FIXTURES / "minimal.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query("#source")
+        await pilot.press("escape", "right_square_bracket")
+        await pilot.pause()
+        await pilot.press("left_square_bracket", "s")
+        await pilot.pause()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert not app.screen.query("#source")
+        assert app.screen.query_one("#body").display
+        assert focused_pane(app).number == 1

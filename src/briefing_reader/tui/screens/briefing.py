@@ -123,6 +123,8 @@ class BriefingScreen(Screen[None]):
         self._focus_pane(self.current_pane)
 
     async def recompose(self) -> None:
+        # Recomposing drops an open source view: its layout class must go with it.
+        self.remove_class("-source")
         await super().recompose()
         self._after_recompose()
 
@@ -322,8 +324,7 @@ class BriefingScreen(Screen[None]):
 
         # Reload what the editor left, keeping the pane and the briefing's place in the list.
         self.entries[self.index] = check_file(path, display=self.loaded.name or None)
-        self.refresh(recompose=True)
-        self.call_after_refresh(self._after_recompose)
+        self.refresh(recompose=True)  # recompose() then refocuses the current pane
 
     def action_problems(self) -> None:
         from briefing_reader.tui.screens.problems import ProblemsScreen
