@@ -1,0 +1,370 @@
+"""An index of briefing files: one small entry per file, cached so reopening stays fast.
+
+Opening a library must not re-parse 10,000 YAML files. :meth:`Index.load` finds the files,
+stats them, and reuses each cached entry whose file (and source article) still has the
+size and modification time it had when it was parsed; only the rest is parsed, in worker
+processes when there are many.
+
+The cache is JSON, not pickle: it sits in a user-writable folder, and unpickling a file
+someone else could have written runs their code. Anything wrong with it (missing,
+truncated, garbage, another version) means "no cache": it is rebuilt, never an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any, Literal, NamedTuple
+
+from briefing_reader import __version__
+from briefing_reader.checks.validate import SourceCache, check_loaded, source_path
+from briefing_reader.config import cache_dir
+from briefing_reader.library import write_atomic
+from briefing_reader.loading import discover, load_file
+
+# Bump when Entry's fields, the row layout or what goes into an entry changes.
+FORMAT_VERSION = 1
+CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+# A file changed again within its file system's timestamp granularity after we stat it
+# keeps its size and mtime: its cached entry would be stale for good ("racy git"). Entries
+# whose files were modified this close to the scan that parsed them are parsed again next
+# time. Two seconds covers FAT and most network file systems; ext4 and APFS need far less.
+RACY_NS = 2_000_000_000
+
+# (size, mtime_ns) of a file, or (-1, -1) when it could not be stat'ed (e.g. it is missing).
+Stamp = tuple[int, int]
+_MISSING: Stamp = (-1, -1)
+
+
+class Entry(NamedTuple):
+    """What the library list needs of one briefing file, without keeping the briefing."""
+
+    path: str  # as discovered: how the file is named on screen and in first_problem
+    size: int
+    mtime_ns: int
+    id: str | None  # None when the file could not be understood at all
+    title: str | None
+    subject: str | None
+    period: str | None
+    dateline: str | None
+    tags: tuple[str, ...]
+    error_count: int
+    warning_count: int
+    first_problem: str | None  # "path:line:col: error: message", errors before warnings
+    search_text: str  # every text field of the briefing, casefolded, one per line
+
+
+class IndexStats(NamedTuple):
+    """How a load went: for tests, the benchmark and a status line."""
+
+    reused: int  # entries taken from the cache
+    parsed: int  # files parsed this time
+    parallel: bool  # whether worker processes did the parsing
+    cache: Literal["used", "missing", "invalid", "disabled"]
+    saved: bool  # whether the cache file was (re)written
+
+
+class _Row(NamedTuple):
+    """A cache row: the entry plus what decides whether it is still valid."""
+
+    key: str  # absolute path: the same file reached from another working directory
+    entry: Entry
+    source: str | None  # the source article's path, when the briefing names one
+    source_stamp: Stamp
+
+
+class Index:
+    """The entries of every briefing file under some folders, in discovery order."""
+
+    def __init__(self, entries: Iterable[Entry], stats: IndexStats | None = None) -> None:
+        self.entries: tuple[Entry, ...] = tuple(entries)
+        self.stats = stats or IndexStats(0, len(self.entries), False, "disabled", False)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def sorted_by(self, key: Literal["title", "subject", "path"]) -> list[Entry]:
+        """The entries ordered by ``key``, ignoring case; entries lacking it go last."""
+        if key == "path":
+            return sorted(self.entries, key=lambda e: e.path)
+        if key not in ("title", "subject"):
+            raise ValueError(f"cannot sort by {key!r}")
+
+        def order(entry: Entry) -> tuple[bool, str, str]:
+            value = getattr(entry, key)
+            return (value is None, (value or "").casefold(), entry.path)
+
+        return sorted(self.entries, key=order)
+
+    @classmethod
+    def load(
+        cls,
+        folders: list[Path],
+        *,
+        cache_path: Path | None = None,
+        use_cache: bool = True,
+        workers: int | None = None,
+        parallel_threshold: int = PARALLEL_THRESHOLD,
+    ) -> Index:
+        """Index every briefing under ``folders``, reusing the cache where files are unchanged.
+
+        ``cache_path`` defaults to ``cache_dir()/index-v1.json``; ``use_cache=False``
+        neither reads nor writes it. ``workers`` caps the worker processes (default: one
+        per CPU; 1 parses in this process). Raises PathNotFound for a missing folder, as
+        :func:`discover` does; problems with the cache never raise.
+        """
+        scan_ns = time.time_ns()  # before any stat: see RACY_NS
+        paths = discover(folders)
+        if cache_path is None:
+            cache_path = cache_dir() / CACHE_NAME
+        cached, status = _read_cache(cache_path) if use_cache else ({}, "disabled")
+        source_stamps: dict[str, Stamp] = {}
+        rows: list[_Row | None] = []
+        todo: list[tuple[int, str, Stamp]] = []
+        for position, path in enumerate(paths):
+            name = str(path)
+            stamp = _stat(name)
+            row = cached.get(os.path.abspath(name))
+            if row is not None and _still_valid(row, name, stamp, source_stamps):
+                rows.append(row)
+            else:
+                rows.append(None)
+                todo.append((position, name, stamp))
+        parallel = False
+        if todo:
+            jobs = [(name, stamp) for _, name, stamp in todo]
+            count = _worker_count(workers, len(jobs))
+            built: list[_Row] | None = None
+            if count > 1 and len(jobs) > parallel_threshold:
+                built = _build_parallel(jobs, count)
+                parallel = built is not None
+            if built is None:
+                built = _build_rows(jobs)
+            for (position, _, _), row in zip(todo, built, strict=True):
+                rows[position] = row
+        final = [row for row in rows if row is not None]
+        saved = False
+        # Rewrite when anything differs from the file: parsed or vanished entries.
+        if use_cache and (todo or status != "used" or len(cached) != len(final)):
+            saved = _write_cache(cache_path, final, scan_ns)
+        stats = IndexStats(len(final) - len(todo), len(todo), parallel, status, saved)
+        return cls((row.entry for row in final), stats)
+
+
+def build_entry(path: Path, cache: SourceCache | None = None) -> Entry:
+    """The index entry of one briefing file, checked against its source like `validate`."""
+    name = str(path)
+    return _build_row(name, _stat(name), cache or SourceCache()).entry
+
+
+# --- building entries ------------------------------------------------------------------------
+
+
+def _stat(name: str) -> Stamp:
+    try:
+        result = os.stat(name)
+    except OSError:
+        return _MISSING
+    return (result.st_size, result.st_mtime_ns)
+
+
+def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
+    path = Path(name)
+    loaded = load_file(path)
+    source = source_path(loaded)
+    # Stat the source before it is read, so an edit racing the read shows up next time.
+    source_name = str(source) if source is not None else None
+    source_stamp = _stat(source_name) if source_name is not None else _MISSING
+    loaded = check_loaded(loaded, cache)
+    briefing = loaded.briefing
+    errors = [p for p in loaded.problems if p.severity == "error"]
+    warnings = [p for p in loaded.problems if p.severity == "warning"]
+    first = errors[0] if errors else (warnings[0] if warnings else None)
+    size, mtime_ns = stamp
+    if briefing is None:
+        entry = Entry(
+            name, size, mtime_ns, None, None, None, None, None, (), len(errors), len(warnings),
+            str(first) if first else None, "",
+        )  # fmt: skip
+    else:
+        entry = Entry(
+            name,
+            size,
+            mtime_ns,
+            briefing.id,
+            briefing.title,
+            briefing.subject,
+            briefing.period,
+            briefing.dateline,
+            briefing.tags,
+            len(errors),
+            len(warnings),
+            str(first) if first else None,
+            "\n".join(_texts(briefing)).casefold(),
+        )
+    return _Row(os.path.abspath(name), entry, source_name, source_stamp)
+
+
+def _texts(value: object) -> Iterable[str]:
+    # Generic over the model so a new text field is searchable without touching this.
+    if isinstance(value, str):
+        if value:
+            yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item)
+    elif is_dataclass(value):
+        for field in fields(value):
+            if field.name not in ("format", "file"):  # the same for all, or a file name
+                yield from _texts(getattr(value, field.name))
+
+
+def _build_rows(jobs: list[tuple[str, Stamp]]) -> list[_Row]:
+    # One SourceCache per batch: neighbouring briefings usually share source articles.
+    cache = SourceCache()
+    return [_build_row(name, stamp, cache) for name, stamp in jobs]
+
+
+def _worker_count(workers: int | None, jobs: int) -> int:
+    if workers is None:
+        affinity = getattr(os, "sched_getaffinity", None)
+        workers = len(affinity(0)) if affinity else (os.cpu_count() or 1)
+    return max(1, min(workers, jobs))
+
+
+def _build_parallel(jobs: list[tuple[str, Stamp]], workers: int) -> list[_Row] | None:
+    """Parse ``jobs`` in worker processes; None when processes cannot be used here."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # Not fork: the reader calls this from a thread of a running app, and forking a
+    # process with threads can deadlock a child on a lock some other thread held.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    # Contiguous chunks keep a folder's briefings, and so their shared sources, together;
+    # several per worker even out chunks that happen to be slow.
+    size = max(1, -(-len(jobs) // (workers * 4)))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
+            return [row for rows in pool.map(_build_rows, chunks) for row in rows]
+    except (OSError, BrokenProcessPool, RuntimeError):
+        # No /dev/shm, a sandbox forbidding processes, a killed worker: parse here instead.
+        return None
+
+
+def _still_valid(row: _Row, name: str, stamp: Stamp, source_stamps: dict[str, Stamp]) -> bool:
+    entry = row.entry
+    if entry.path != name or (entry.size, entry.mtime_ns) != stamp or stamp == _MISSING:
+        return False
+    if row.source is not None:
+        if row.source not in source_stamps:  # many briefings share one source: stat it once
+            source_stamps[row.source] = _stat(row.source)
+        if source_stamps[row.source] != row.source_stamp:
+            return False
+    return True
+
+
+# --- the cache file --------------------------------------------------------------------------
+
+
+def _read_cache(path: Path) -> tuple[dict[str, _Row], Literal["used", "missing", "invalid"]]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return {}, "missing"
+    except OSError:
+        return {}, "invalid"
+    try:
+        document = json.loads(data)
+        if (
+            not isinstance(document, dict)
+            or document.get("format_version") != FORMAT_VERSION
+            or document.get("package_version") != __version__
+        ):
+            return {}, "invalid"
+        scan_ns = document["scan_ns"]
+        if not isinstance(scan_ns, int):
+            return {}, "invalid"
+        rows: dict[str, _Row] = {}
+        for raw in document["entries"]:
+            row = _row_from_json(raw)
+            if row is None:
+                return {}, "invalid"
+            # Parsed too soon after its file (or source) changed: see RACY_NS.
+            racy = scan_ns - RACY_NS
+            if row.entry.mtime_ns < racy and row.source_stamp[1] < racy:
+                rows[row.key] = row
+        return rows, "used"
+    except (ValueError, TypeError, KeyError, RecursionError):
+        # ValueError covers bad JSON and bad UTF-8; TypeError and KeyError a wrong shape.
+        return {}, "invalid"
+
+
+_TYPES: tuple[tuple[type | tuple[type, ...], ...], ...] = (
+    (str,),  # key
+    (str,),  # path
+    (int,),  # size
+    (int,),  # mtime_ns
+    (str, type(None)),  # id
+    (str, type(None)),  # title
+    (str, type(None)),  # subject
+    (str, type(None)),  # period
+    (str, type(None)),  # dateline
+    (list,),  # tags
+    (int,),  # error_count
+    (int,),  # warning_count
+    (str, type(None)),  # first_problem
+    (str,),  # search_text
+    (str, type(None)),  # source
+    (int,),  # source size
+    (int,),  # source mtime_ns
+)
+
+
+def _row_to_json(row: _Row) -> list[Any]:
+    e = row.entry
+    return [
+        row.key, e.path, e.size, e.mtime_ns, e.id, e.title, e.subject, e.period, e.dateline,
+        list(e.tags), e.error_count, e.warning_count, e.first_problem, e.search_text,
+        row.source, *row.source_stamp,
+    ]  # fmt: skip
+
+
+def _row_from_json(raw: object) -> _Row | None:
+    # Checked field by field: an edited or half-written cache must not put a number where
+    # the list shows a title, or crash the app later on.
+    if not isinstance(raw, list) or len(raw) != len(_TYPES):
+        return None
+    for value, types in zip(raw, _TYPES, strict=True):
+        if not isinstance(value, types) or (isinstance(value, bool) and types == (int,)):
+            return None
+    tags = raw[9]
+    if not all(isinstance(tag, str) for tag in tags):
+        return None
+    entry = Entry(*raw[1:9], tuple(tags), *raw[10:14])
+    return _Row(raw[0], entry, raw[14], (raw[15], raw[16]))
+
+
+def _write_cache(path: Path, rows: list[_Row], scan_ns: int) -> bool:
+    document = {
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "scan_ns": scan_ns,
+        "entries": [_row_to_json(row) for row in rows],
+    }
+    # ensure_ascii keeps lone surrogates (from odd file names) writable as \udXXX escapes.
+    data = json.dumps(document, separators=(",", ":")).encode("ascii")
+    try:
+        write_atomic(path, data)
+    except OSError:
+        return False  # a read-only or full cache folder only costs speed next time
+    return True

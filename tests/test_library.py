@@ -1,0 +1,355 @@
+"""The library backbone: the cached index of briefing files and the read state."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_reader.config import cache_dir, state_dir
+from briefing_reader.library import index as index_module
+from briefing_reader.library.index import CACHE_NAME, Entry, Index, build_entry
+from briefing_reader.library.state import ReadState
+from tests.conftest import BUNDLED, FIXTURES
+
+ARTICLE = (
+    "Acme lost $12 million in the quarter. Energy costs rose sharply. "
+    "The chief executive said: we will grow again. Analysts remain unsure.\n"
+)
+# Well before any scan, so the index does not treat the files as just edited (RACY_NS).
+OLD = time.time_ns() - 3600 * 10**9
+
+
+def briefing_text(number: int, *, evidence: str = "Energy costs rose sharply.") -> str:
+    return f"""\
+format: briefing/1
+id: briefing-{number}
+title: Briefing number {number}
+subject: Company {number % 7}
+period: Q{number % 4 + 1} 2024
+dateline: Austin, TX
+summary: Acme's Quarter {number}.
+tags: [energy, tag-{number}]
+source: {{title: Acme article, file: sources/article.txt}}
+headline_facts:
+  - {{label: Net loss, value: $12 million, evidence: "Acme lost $12 million in the quarter."}}
+loss_drivers:
+  - {{title: Energy, detail: Energy got dearer., evidence: "{evidence}"}}
+ceo_quote: {{text: we will grow again, speaker: A. Person, role: CEO}}
+open_questions: []
+"""
+
+
+def make_library(folder: Path, count: int) -> list[Path]:
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "article.txt").write_text(ARTICLE)
+    os.utime(folder / "sources" / "article.txt", ns=(OLD, OLD))
+    paths = []
+    for number in range(count):
+        path = folder / f"b-{number:03}.yaml"
+        path.write_text(briefing_text(number))
+        os.utime(path, ns=(OLD, OLD))
+        paths.append(path)
+    return paths
+
+
+def fresh(folder: Path) -> Index:
+    return Index.load([folder], use_cache=False, workers=1)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    folder = tmp_path / "library"
+    make_library(folder, 12)
+    return folder
+
+
+def test_the_library_never_imports_textual() -> None:
+    check = (
+        "import sys, briefing_reader.library.index, briefing_reader.library.state; "
+        "loaded = sorted(m for m in sys.modules if m.startswith('textual')); "
+        "assert not loaded, loaded"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+
+
+# --- entries -----------------------------------------------------------------------------------
+
+
+def test_entry_of_a_good_briefing(library: Path) -> None:
+    entry = build_entry(library / "b-003.yaml", None)
+    assert entry.path == str(library / "b-003.yaml")
+    assert (entry.id, entry.title, entry.subject, entry.period, entry.dateline) == (
+        "briefing-3", "Briefing number 3", "Company 3", "Q4 2024", "Austin, TX",
+    )  # fmt: skip
+    assert entry.tags == ("energy", "tag-3")
+    assert (entry.error_count, entry.warning_count, entry.first_problem) == (0, 0, None)
+    assert entry.mtime_ns == OLD and entry.size == (library / "b-003.yaml").stat().st_size
+    # Every text field, casefolded; not the format or the source's file name.
+    for text in ("briefing number 3", "acme's quarter 3", "energy got dearer.", "a. person", "ceo"):
+        assert text in entry.search_text
+    assert "briefing/1" not in entry.search_text and "article.txt" not in entry.search_text
+
+
+def test_entries_of_files_with_problems_carry_counts_and_first_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "fixtures"
+    shutil.copytree(FIXTURES, folder)
+    by_name = {Path(e.path).name: e for e in fresh(folder).entries}
+    warned = by_name["warned.yaml"]
+    assert warned.id == "warned" and warned.error_count >= 1
+    assert warned.first_problem is not None and ": error: " in warned.first_problem
+    assert warned.first_problem.startswith(str(folder / "warned.yaml") + ":")
+    broken = by_name["broken.yaml"]
+    assert (broken.id, broken.title, broken.search_text) == (None, None, "")
+    assert broken.error_count == 1 and broken.first_problem is not None
+    minimal = by_name["minimal.yaml"]
+    assert (minimal.error_count, minimal.warning_count, minimal.first_problem) == (0, 0, None)
+
+
+def test_a_warning_only_briefing_reports_the_warning(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    make_library(folder, 1)
+    text = briefing_text(0).replace(', evidence: "Energy costs rose sharply."', "")
+    (folder / "b-000.yaml").write_text(text)
+    entry = build_entry(folder / "b-000.yaml", None)
+    assert (entry.error_count, entry.warning_count) == (0, 1)
+    assert entry.first_problem is not None and ": warning: " in entry.first_problem
+
+
+def test_the_bundled_briefing_indexes_cleanly() -> None:
+    entry = build_entry(BUNDLED, None)
+    assert entry.id == "core-scientific-2024-q4" and entry.error_count == 0
+    assert "core scientific" in entry.search_text
+
+
+# --- the index and its cache -------------------------------------------------------------------
+
+
+def test_second_load_reuses_every_entry(library: Path) -> None:
+    first = Index.load([library])
+    assert first.stats.cache == "missing" and first.stats.parsed == 12 and first.stats.saved
+    assert (cache_dir() / CACHE_NAME).is_file()
+    second = Index.load([library])
+    assert (second.stats.reused, second.stats.parsed, second.stats.cache) == (12, 0, "used")
+    assert not second.stats.saved  # nothing changed: no write
+    assert second.entries == first.entries == fresh(library).entries
+    assert [Path(e.path).name for e in second.entries] == [f"b-{n:03}.yaml" for n in range(12)]
+
+
+def test_a_changed_file_is_parsed_again(library: Path) -> None:
+    Index.load([library])
+    path = library / "b-005.yaml"
+    path.write_text(briefing_text(5).replace("Briefing number 5", "Renamed briefing"))
+    os.utime(path, ns=(OLD + 10**9, OLD + 10**9))
+    again = Index.load([library])
+    assert (again.stats.reused, again.stats.parsed) == (11, 1)
+    assert again.entries[5].title == "Renamed briefing"
+    assert again.entries == fresh(library).entries
+
+
+def test_a_changed_source_article_reparses_its_briefings(library: Path) -> None:
+    Index.load([library])
+    source = library / "sources" / "article.txt"
+    source.write_text(ARTICLE.replace("Energy costs rose sharply.", "Energy was cheap."))
+    os.utime(source, ns=(OLD + 10**9, OLD + 10**9))
+    again = Index.load([library])
+    assert again.stats.parsed == 12
+    assert all(e.error_count == 1 for e in again.entries)
+
+
+def test_a_just_modified_file_is_not_trusted_from_the_cache(library: Path) -> None:
+    # Same size and mtime can hide an edit made within the timestamp granularity.
+    path = library / "b-001.yaml"
+    os.utime(path)  # now
+    Index.load([library])
+    again = Index.load([library])
+    assert (again.stats.reused, again.stats.parsed) == (11, 1)
+
+
+def test_a_deleted_file_disappears(library: Path) -> None:
+    Index.load([library])
+    (library / "b-007.yaml").unlink()
+    again = Index.load([library])
+    assert len(again) == 11 and again.stats.parsed == 0 and again.stats.saved
+    assert str(library / "b-007.yaml") not in {e.path for e in again.entries}
+    assert Index.load([library]).stats.reused == 11
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x00\xff garbage \x80",
+        b'{"format_version": 1, "package_version": "0.1.0", "scan_ns": 1, "entr',
+        b'{"format_version": 999, "package_version": "0.1.0", "scan_ns": 1, "entries": []}',
+        b'{"format_version": 1, "package_version": "0.0.0-other", "scan_ns": 1, "entries": []}',
+        b'{"format_version": 1, "package_version": "0.1.0", "scan_ns": 1, "entries": [[1, 2]]}',
+        b"[]",
+        b"[" * 100_000,
+        b"",
+    ],
+    ids=["garbage", "truncated", "format", "package", "row", "list", "deep", "empty"],
+)
+def test_a_bad_cache_is_rebuilt_silently(library: Path, content: bytes) -> None:
+    cache = cache_dir() / CACHE_NAME
+    cache.parent.mkdir(parents=True)
+    cache.write_bytes(content)
+    rebuilt = Index.load([library])
+    assert rebuilt.stats.cache == "invalid" and rebuilt.stats.parsed == 12
+    assert rebuilt.entries == fresh(library).entries
+    assert Index.load([library]).stats.reused == 12
+
+
+def test_a_cache_row_with_wrong_types_is_rejected(library: Path) -> None:
+    Index.load([library])
+    cache = cache_dir() / CACHE_NAME
+    document = json.loads(cache.read_bytes())
+    document["entries"][0][5] = 42  # a title that is a number
+    cache.write_text(json.dumps(document))
+    assert Index.load([library]).stats.cache == "invalid"
+
+
+def test_an_unwritable_cache_only_costs_speed(library: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    index = Index.load([library], cache_path=blocker / "sub" / CACHE_NAME)
+    assert len(index) == 12 and not index.stats.saved
+
+
+def test_parallel_parsing_gives_the_same_entries(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    make_library(folder, 50)
+    shutil.copy(FIXTURES / "broken.yaml", folder / "zz-broken.yaml")
+    parallel = Index.load([folder], use_cache=False, workers=2, parallel_threshold=10)
+    assert parallel.stats.parallel and parallel.stats.parsed == 51
+    serial = Index.load([folder], use_cache=False, workers=1)
+    assert not serial.stats.parallel
+    assert parallel.entries == serial.entries
+
+
+def test_sorted_by(library: Path) -> None:
+    shutil.copy(FIXTURES / "broken.yaml", library / "a-broken.yaml")
+    index = fresh(library)
+    titles = [e.title for e in index.sorted_by("title")]
+    assert titles[-1] is None  # no title: last
+    assert titles[:-1] == sorted(titles[:-1], key=lambda t: (t or "").casefold())
+    assert [e.path for e in index.sorted_by("path")] == sorted(e.path for e in index.entries)
+    subjects = [e.subject for e in index.sorted_by("subject")]
+    assert subjects[0] == "Company 0" and subjects[-1] is None
+    assert isinstance(index.entries[0], Entry)
+
+
+# --- read state --------------------------------------------------------------------------------
+
+
+def test_read_state_round_trip() -> None:
+    state, warnings = ReadState.load()
+    assert warnings == [] and not state.is_read("a")
+    state.mark("a", True)
+    state.mark("b", True)
+    state.mark("b", False)
+    state.save()
+    path = state_dir() / "read.json"
+    assert path.is_file()
+    again, warnings = ReadState.load()
+    assert warnings == [] and again.is_read("a") and not again.is_read("b")
+    assert again.read_ids == {"a"}
+
+
+def test_two_readers_keep_each_others_marks() -> None:
+    one, _ = ReadState.load()
+    two, _ = ReadState.load()
+    one.mark("a", True)
+    one.save()
+    two.mark("b", True)
+    two.save()
+    assert ReadState.load()[0].read_ids == {"a", "b"}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"\xff\xfe", b"[1, 2]", b'{"format_version": 1, "read": {"a": "yes"}}'],
+)
+def test_a_corrupt_state_file_is_set_aside(content: bytes) -> None:
+    path = state_dir() / "read.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    state, warnings = ReadState.load()
+    asides = list(path.parent.glob("read.json.corrupt-*"))
+    assert len(asides) == 1 and asides[0].read_bytes() == content
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert asides[0].name in warnings[0] and str(path) in warnings[0]
+    assert not path.exists() and state.read_ids == frozenset()
+    state.mark("x", True)
+    state.save()
+    assert ReadState.load()[0].is_read("x")
+
+
+def test_a_state_file_from_a_newer_version_is_kept() -> None:
+    path = state_dir() / "read.json"
+    path.parent.mkdir(parents=True)
+    path.write_text('{"format_version": 2, "read": {}}')
+    state, warnings = ReadState.load()
+    assert len(warnings) == 1 and "newer" in warnings[0] and state.readonly
+    state.mark("a", True)
+    state.save()
+    assert path.read_text() == '{"format_version": 2, "read": {}}'
+
+
+def test_readonly_never_writes() -> None:
+    path = state_dir() / "read.json"
+    state, warnings = ReadState.load(readonly=True)
+    state.mark("a", True)
+    state.save()
+    assert warnings == [] and state.is_read("a")
+    assert not path.exists() and not path.parent.exists()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"{corrupt")
+    state, warnings = ReadState.load(readonly=True)
+    assert len(warnings) == 1 and path.read_bytes() == b"{corrupt"
+    assert list(path.parent.iterdir()) == [path]
+
+
+def test_a_failed_save_leaves_the_old_file_intact(monkeypatch: pytest.MonkeyPatch) -> None:
+    state, _ = ReadState.load()
+    state.mark("a", True)
+    state.save()
+    path = state_dir() / "read.json"
+    before = path.read_bytes()
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    state.mark("b", True)
+    with pytest.raises(OSError):
+        state.save()
+    assert path.read_bytes() == before
+    assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
+    assert state.dirty  # still unsaved: a later save can retry
+
+
+def test_a_failed_cache_write_leaves_the_old_cache(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Index.load([library])
+    cache = cache_dir() / CACHE_NAME
+    before = cache.read_bytes()
+    (library / "b-000.yaml").unlink()
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_module.os, "replace", fail)
+    index = Index.load([library])
+    assert len(index) == 11 and not index.stats.saved
+    assert cache.read_bytes() == before
+    assert list(cache.parent.iterdir()) == [cache]
