@@ -20,16 +20,14 @@ setting, so one typo does not throw away the rest.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing_reader.files import fsync_folder
+from briefing_reader.files import write_atomic
 from briefing_reader.text import clean
 
 APP_DIR = "briefing-reader"
@@ -374,19 +372,6 @@ def dump_config(config: Config) -> str:
     return "".join(lines)
 
 
-def _make_dirs(folder: Path) -> None:
-    # The XDG spec asks for 0700 on folders it makes us create; Path.mkdir(parents=True)
-    # would give the missing parents (e.g. ~/.config itself) the default mode instead.
-    missing: list[Path] = []
-    current = folder
-    while not current.exists() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for directory in reversed(missing):
-        with contextlib.suppress(FileExistsError):  # someone else made it meanwhile
-            os.mkdir(directory, 0o700)
-
-
 def save_config(config: Config, path: Path | None = None) -> None:
     """Write ``config`` to the settings file atomically; raises OSError if that fails.
 
@@ -398,30 +383,7 @@ def save_config(config: Config, path: Path | None = None) -> None:
     header says so). A symlinked settings file (dotfile managers) is written through,
     not replaced by a plain file, and an existing file keeps its permissions.
     """
-    import tempfile  # only saving needs it, and it is slow to import
-
     if path is None:
         path = config_path()
     content = dump_config(config).encode("utf-8")  # fails before anything is touched
-    target = Path(os.path.realpath(path))
-    folder = target.parent
-    _make_dirs(folder)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            try:
-                mode = stat.S_IMODE(os.stat(target).st_mode)
-            except FileNotFoundError:
-                pass  # mkstemp's 0600 then: settings are nobody else's business
-            else:
-                if hasattr(os, "fchmod"):
-                    os.fchmod(handle.fileno(), mode)
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    fsync_folder(folder)
+    write_atomic(path, content)

@@ -23,7 +23,7 @@ from typing import Any, Literal, NamedTuple
 from briefing_reader import __version__
 from briefing_reader.checks.validate import SourceCache, check_loaded, source_path
 from briefing_reader.config import cache_dir
-from briefing_reader.library import write_atomic
+from briefing_reader.files import write_atomic
 from briefing_reader.loading import discover, load_file
 
 # Bump when Entry's fields, the row layout or what goes into an entry changes.

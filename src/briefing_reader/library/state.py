@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from briefing_reader.config import state_dir
-from briefing_reader.library import write_atomic
+from briefing_reader.files import write_atomic
 from briefing_reader.text import clean
 
 FORMAT_VERSION = 1
