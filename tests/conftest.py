@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,17 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def load(path: Path) -> Loaded:
     """Load with a stable, repo-relative name so messages and snapshots do not vary by checkout."""
     return load_file(path, display=path.relative_to(ROOT).as_posix())
+
+
+def strings(obj: object) -> Iterator[tuple[str, str]]:
+    """Every (field path, text) in a built briefing."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            for where, text in strings(getattr(obj, f.name)):
+                yield (f"{f.name}.{where}" if where else f.name), text
+    elif isinstance(obj, tuple):
+        for index, value in enumerate(obj):
+            for where, text in strings(value):
+                yield f"[{index}].{where}" if where else f"[{index}]", text
+    elif isinstance(obj, str):
+        yield "", obj

@@ -8,11 +8,9 @@ since they differ in messages and details.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import time
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +30,7 @@ from briefing_reader.model import (
     OpenQuestion,
     Source,
 )
+from tests.conftest import strings
 
 REPO = Path(__file__).resolve().parents[1]
 BUNDLED = REPO / "briefings" / "core-scientific-2024-q4.yaml"
@@ -87,20 +86,6 @@ def bytes_errors(data: bytes, loader: str = DEFAULT_LOADER) -> list[str]:
 def per_loader(loader: str, **expected: str) -> str:
     """The message libyaml (``c``) or PyYAML (``pure``) gives: their wording differs."""
     return expected[loader]
-
-
-def strings(obj: object) -> Iterator[tuple[str, str]]:
-    """Every (field path, text) in a built briefing."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            for where, text in strings(getattr(obj, f.name)):
-                yield (f"{f.name}.{where}" if where else f.name), text
-    elif isinstance(obj, tuple):
-        for index, value in enumerate(obj):
-            for where, text in strings(value):
-                yield f"[{index}].{where}" if where else f"[{index}]", text
-    elif isinstance(obj, str):
-        yield "", obj
 
 
 # --- The valid case ---------------------------------------------------------------------------

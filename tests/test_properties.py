@@ -10,9 +10,7 @@ Example counts are modest so the file runs in seconds; a failure prints the inpu
 
 from __future__ import annotations
 
-import dataclasses
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +26,7 @@ from briefing_reader.loading.load import load_bytes
 from briefing_reader.loading.yamlsafe import LOADERS, MAX_DEPTH
 from briefing_reader.model import FORMAT, Briefing, CeoQuote, HeadlineFact, Source
 from briefing_reader.text import clean
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, strings
 
 NAME = "briefings/prop.yaml"
 PATH = Path(NAME)
@@ -39,20 +37,6 @@ SHARED_FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
 def props(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None, suppress_health_check=SHARED_FIXTURES)
-
-
-def strings(obj: object) -> Iterator[tuple[str, str]]:
-    """Every (field path, text) in a briefing."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            for where, text in strings(getattr(obj, f.name)):
-                yield (f"{f.name}.{where}" if where else f.name), text
-    elif isinstance(obj, tuple):
-        for index, value in enumerate(obj):
-            for where, text in strings(value):
-                yield f"[{index}].{where}" if where else f"[{index}]", text
-    elif isinstance(obj, str):
-        yield "", obj
 
 
 # What the loader promises never reaches the reader: controls (C0, DEL, C1), lone surrogates,

@@ -117,10 +117,34 @@ def default_paths() -> list[Path]:
     return [bundled] if bundled else []
 
 
+class UsageError(Exception):
+    """What the user asked for cannot be done; the message is one line (exit status 2)."""
+
+
+def briefing_files(given: list[Path], *, or_default: bool = False) -> list[Path]:
+    """The briefing files under the named paths (or the default ones), or UsageError."""
+    paths = given or (default_paths() if or_default else [])
+    if not paths:
+        raise UsageError("no briefings: no ./briefings folder here and none bundled; name a PATH")
+    try:
+        found = discover(paths)
+    except PathNotFound as missing:
+        raise UsageError(f"no such file or folder: {missing}") from None
+    if not found:
+        where = ", ".join(str(p) for p in paths)
+        raise UsageError(f"no briefings (*.yaml) found in {where}")
+    return found
+
+
+def load_files(files: list[Path]) -> list[Loaded]:
+    """Each file, checked as `validate` checks it."""
+    cache = SourceCache()
+    return [check_file(path, cache=cache) for path in files]
+
+
 def load_all(paths: list[Path]) -> list[Loaded]:
     """Every briefing under ``paths``, checked as `validate` checks it."""
-    cache = SourceCache()
-    return [check_file(path, cache=cache) for path in discover(paths)]
+    return load_files(discover(paths))
 
 
 def fail(message: str, status: int = 2) -> int:
@@ -149,16 +173,10 @@ def read(argv: list[str]) -> int:
 
 def _read(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
-    paths: list[Path] = args.paths or default_paths()
-    if not paths:
-        return fail("no briefings: no ./briefings folder here and none bundled; name a PATH")
     try:
-        entries = load_all(paths)
-    except PathNotFound as missing:
-        return fail(f"no such file or folder: {missing}")
-    if not entries:
-        where = ", ".join(str(p) for p in paths)
-        return fail(f"no briefings (*.yaml) found in {where}")
+        entries = load_files(briefing_files(args.paths, or_default=True))
+    except UsageError as problem:
+        return fail(str(problem))
 
     if os.environ.get("TERM") == "dumb":
         # No cursor addressing: print what `show` prints instead of a broken screen.
@@ -299,12 +317,9 @@ def show(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        entries = load_all(args.paths)
-    except PathNotFound as missing:
-        return fail(f"no such file or folder: {missing}")
-    if not entries:
-        where = ", ".join(str(p) for p in args.paths)
-        return fail(f"no briefings (*.yaml) found in {where}")
+        entries = load_files(briefing_files(args.paths))
+    except UsageError as problem:
+        return fail(str(problem))
     status = 1 if any(entry.briefing is None for entry in entries) else 0
     try:
         _show(
@@ -438,15 +453,10 @@ def serve(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     paths: list[Path] = args.paths or default_paths()
-    if not paths:
-        return fail("no briefings: no ./briefings folder here and none bundled; name a PATH")
     try:
-        found = discover(paths)
-    except PathNotFound as missing:
-        return fail(f"no such file or folder: {missing}")
-    if not found:
-        where = ", ".join(str(p) for p in paths)
-        return fail(f"no briefings (*.yaml) found in {where}")
+        briefing_files(paths)  # report a bad path here, not in every browser session
+    except UsageError as problem:
+        return fail(str(problem))
 
     # deferred: textual-serve (and aiohttp) are an optional extra, imported only to serve
     from briefing_reader.serve import serve as serve_briefings
