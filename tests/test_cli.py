@@ -38,13 +38,22 @@ def test_version() -> None:
 def test_help_teaches_usage_and_keys() -> None:
     result = run_cli("--help")
     assert result.returncode == 0
-    assert result.stdout.startswith("usage: briefing [-h] [--theme NAME] [--version] [PATH ...]")
-    for text in ("keys:", "tab, shift+tab", "zoom", "./briefings", "exit status"):
+    assert result.stdout.startswith("usage: briefing [-h] [--theme NAME] [--no-state]")
+    for text in (
+        "keys in the library",
+        "keys in a briefing:",
+        "tab, shift+tab",
+        "zoom",
+        "./briefings",
+        "read.json",
+        "exit status",
+    ):
         assert text in result.stdout
 
 
 # How Textual names keys in bindings, and how --help writes them.
 KEY_NAMES = {
+    "slash": "/",
     "exclamation_mark": "!",
     "right_square_bracket": "]",
     "left_square_bracket": "[",
@@ -66,6 +75,23 @@ async def test_help_lists_every_key() -> None:
     listed = set(re.findall(r"[^\s,]+", cli.KEYS))
     assert keys - listed == set(), "keys bound but missing from --help"
     assert "ctrl+p" in listed
+
+
+async def test_help_lists_every_library_key(tmp_path: Path) -> None:
+    from briefing_reader.tui.app import make_library_app
+
+    app = make_library_app([ROOT / "briefings"], watch=False, read_state=False)
+    async with app.run_test(size=(120, 40)):
+        await app.library_loaded.wait()
+        keys = {
+            KEY_NAMES.get(active.binding.key, active.binding.key)
+            for active in app.screen.active_bindings.values()
+            if (active.binding.id or "").startswith("library.")
+        }
+    library_keys = cli.KEYS.split("keys in the library", 1)[1].split("keys in a briefing", 1)[0]
+    listed = set(re.findall(r"[^\s,]+", library_keys))
+    assert {"j", "enter", "f", "slash", "o", "u"} <= keys
+    assert {KEY_NAMES.get(k, k) for k in keys} - listed == set(), "missing from --help"
 
 
 def test_no_briefings_anywhere_is_a_one_line_error(

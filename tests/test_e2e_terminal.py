@@ -26,7 +26,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-BRIEFINGS = f"{ROOT / 'briefings'}/"
+BRIEFINGS = f"{ROOT / 'briefings'}/"  # a folder: opens the library
+ONE_BRIEFING = str(ROOT / "briefings" / "core-scientific-2024-q4.yaml")  # a file: the reader
 BRIEFING = Path(sys.executable).with_name("briefing")  # the installed console script
 WAIT = 15.0  # seconds for any one screen to appear (each takes well under one)
 BUDGET = 50.0  # seconds for all the screens of one terminal session, so for one test
@@ -187,7 +188,7 @@ def fits(width: int, height: int) -> Check:
 
 def test_reader_in_tmux() -> None:
     needs("tmux")
-    with tmux(shlex.join([str(BRIEFING), BRIEFINGS])) as term:
+    with tmux(shlex.join([str(BRIEFING), ONE_BRIEFING])) as term:
         term.wait_until(shows("Headline facts"), focused("Headline facts"), fits(80, 24))
 
         term.keys("Tab")
@@ -237,10 +238,32 @@ def test_reader_in_tmux() -> None:
 
 def test_tiny_terminal_shows_the_current_pane_alone() -> None:
     needs("tmux")
-    with tmux(shlex.join([str(BRIEFING), BRIEFINGS]), width=40, height=12) as term:
+    with tmux(shlex.join([str(BRIEFING), ONE_BRIEFING]), width=40, height=12) as term:
         term.wait_until(shows("1/4 Headline facts"), fits(40, 12))
         term.keys("Tab")
         term.wait_until(shows("2/4 Loss drivers"), hides("Headline facts"))
+        term.keys("q")
+        term.wait_until(shows("EXIT=0"))
+
+
+def test_library_in_tmux_follows_the_folder(tmp_path: Path) -> None:
+    needs("tmux")
+    folder = tmp_path / "briefings"
+    shutil.copytree(ROOT / "briefings", folder)
+    with tmux(shlex.join([str(BRIEFING), str(folder)])) as term:
+        term.wait_until(shows("1 briefing"), shows("Library"), fits(80, 24))
+        term.keys("Enter")
+        term.wait_until(focused("Headline facts"), hides("Library"))
+        term.keys("Escape")
+        term.wait_until(shows("Library"), hides("Headline facts"))
+        # A file arrives while the library is open: it is listed without a key press.
+        text = (folder / "core-scientific-2024-q4.yaml").read_text()
+        (folder / "second.yaml").write_text(
+            text.replace("id: core-scientific-2024-q4", "id: second-briefing").replace(
+                "title: Core Scientific doubles down", "title: A second look"
+            )
+        )
+        term.wait_until(shows("2 briefings"), shows("A second look"))
         term.keys("q")
         term.wait_until(shows("EXIT=0"))
 
@@ -330,6 +353,8 @@ def test_reader_over_ssh(tmp_path: Path) -> None:
             ]
         )  # fmt: skip
         with tmux(ssh) as term:
+            term.wait_until(shows("Library"), shows("1 briefing"))
+            term.keys("Enter")
             term.wait_until(shows("Headline facts"), focused("Headline facts"))
             term.keys("Tab")
             term.wait_until(focused("Loss drivers"))

@@ -14,7 +14,14 @@ import pytest
 
 from briefing_reader.config import cache_dir, state_dir
 from briefing_reader.library import index as index_module
-from briefing_reader.library.index import CACHE_NAME, Entry, Index, build_entry
+from briefing_reader.library.index import (
+    CACHE_NAME,
+    TEXTS_NAME,
+    Entry,
+    Index,
+    build_entry,
+    build_entry_and_text,
+)
 from briefing_reader.library.state import ReadState
 from tests.conftest import BUNDLED, FIXTURES
 
@@ -94,10 +101,42 @@ def test_entry_of_a_good_briefing(library: Path) -> None:
     assert entry.tags == ("energy", "tag-3")
     assert (entry.error_count, entry.warning_count, entry.first_problem) == (0, 0, None)
     assert entry.mtime_ns == OLD and entry.size == (library / "b-003.yaml").stat().st_size
-    # Every text field, casefolded; not the format or the source's file name.
-    for text in ("briefing number 3", "acme's quarter 3", "energy got dearer.", "a. person", "ceo"):
-        assert text in entry.search_text
-    assert "briefing/1" not in entry.search_text and "article.txt" not in entry.search_text
+    assert entry.source == str(library / "sources" / "article.txt")
+    _, text = build_entry_and_text(library / "b-003.yaml")
+    # Every text field as written; not the format or the source's file name.
+    for field in (
+        "Briefing number 3",
+        "Acme's Quarter 3",
+        "Energy got dearer.",
+        "A. Person",
+        "CEO",
+    ):
+        assert field in text
+    assert "briefing/1" not in text and "article.txt" not in text
+
+
+def test_search_texts_come_from_their_own_cache_file(library: Path) -> None:
+    first = Index.load([library])
+    assert first.stats.saved and (cache_dir() / TEXTS_NAME).is_file()
+    again = Index.load([library])
+    assert again.stats.reused == 12
+    texts = again.texts()
+    assert len(texts) == 12 and "Briefing number 3" in texts[3]
+    assert texts == [build_entry_and_text(Path(e.path))[1] for e in again.entries]
+
+
+def test_a_missing_texts_file_only_costs_a_reparse(library: Path) -> None:
+    Index.load([library])
+    (cache_dir() / TEXTS_NAME).write_bytes(b"garbage")
+    again = Index.load([library])
+    assert again.stats.reused == 12
+    assert "Briefing number 7" in again.texts()[7]
+
+
+def test_progress_is_reported_while_parsing(library: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    Index.load([library], use_cache=False, workers=1, progress=lambda d, t: seen.append((d, t)))
+    assert seen[-1] == (12, 12)
 
 
 def test_entries_of_files_with_problems_carry_counts_and_first_problem(tmp_path: Path) -> None:
@@ -109,7 +148,7 @@ def test_entries_of_files_with_problems_carry_counts_and_first_problem(tmp_path:
     assert warned.first_problem is not None and ": error: " in warned.first_problem
     assert warned.first_problem.startswith(str(folder / "warned.yaml") + ":")
     broken = by_name["broken.yaml"]
-    assert (broken.id, broken.title, broken.search_text) == (None, None, "")
+    assert (broken.id, broken.title) == (None, None)
     assert broken.error_count == 1 and broken.first_problem is not None
     minimal = by_name["minimal.yaml"]
     assert (minimal.error_count, minimal.warning_count, minimal.first_problem) == (0, 0, None)
@@ -128,7 +167,7 @@ def test_a_warning_only_briefing_reports_the_warning(tmp_path: Path) -> None:
 def test_the_bundled_briefing_indexes_cleanly() -> None:
     entry = build_entry(BUNDLED, None)
     assert entry.id == "core-scientific-2024-q4" and entry.error_count == 0
-    assert "core scientific" in entry.search_text
+    assert "Core Scientific" in build_entry_and_text(BUNDLED)[1]
 
 
 # --- the index and its cache -------------------------------------------------------------------

@@ -25,7 +25,17 @@ PROG = "briefing"
 
 # Kept in step with the bindings by tests/test_cli.py::test_help_lists_every_key.
 KEYS = """\
-keys:
+keys in the library (a folder):
+  j, k, down, up    next / previous briefing
+  g, G, home, end   first / last briefing
+  pageup, pagedown  a page up / down
+  enter             open the briefing (escape or backspace: back to the list)
+  f, or any letter  filter as you type: title, subject, tags, id (escape clears)
+  /                 search every field of every briefing (ctrl+t: source articles too)
+  n, N              next / previous search match, opening each briefing at its match
+  o                 sort: newest first, by title, by subject, unread first
+  u                 mark read / unread (opening a briefing marks it read)
+keys in a briefing:
   tab, shift+tab    next / previous pane
   1 2 3 4           go to Headline facts, Loss drivers, CEO quote, Open questions
   j, k, down, up    next / previous item in the pane
@@ -38,9 +48,12 @@ keys:
   o                 open the source URL
   e                 edit the briefing in $VISUAL or $EDITOR, then reload it
   !                 every problem found in the briefing
-  ], [              next / previous briefing
+  ], [              next / previous briefing (in the library's order)
+  n, N, u           next / previous search match; mark unread (from the library)
+  escape, backspace back to the library
+anywhere:
   ?                 help: every key
-  ctrl+p            command palette: every action and theme by name
+  ctrl+p            command palette: every action, theme and tag by name
   q                 quit
 """
 
@@ -54,13 +67,21 @@ EPILOG = f"""\
 {KEYS}
 paths:
   With no PATH, opens ./briefings when it exists, otherwise the briefings that
-  ship with briefing-reader. A folder is searched for *.yaml files; a file that
-  cannot be read opens as an error entry and never stops the others.
+  ship with briefing-reader. A folder opens as a library: a list of every *.yaml
+  under it, newest first, kept up to date as files are added, changed or removed.
+  Files named alone open straight in the reader. A file that cannot be read is
+  listed with its error and never stops the others.
+
+files:
+  read marks   $XDG_STATE_HOME/briefing-reader/read.json (--no-state: none)
+  index cache  $XDG_CACHE_HOME/briefing-reader/ (rebuilt when stale or corrupt)
+  settings     $XDG_CONFIG_HOME/briefing-reader/config.toml (theme, keys)
 
 examples:
-  briefing                          the bundled briefings
-  briefing briefings/               every briefing in a folder
+  briefing                          the library of ./briefings (or the bundled ones)
+  briefing ~/briefings/             a library of every briefing under a folder
   briefing a.yaml b.yaml            two files; ] and [ switch between them
+  briefing --no-state /shared/      a shared folder, leaving no read marks behind
 
 other commands (each has --help):
   briefing validate PATH ...        check briefings against the format and their sources
@@ -96,6 +117,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="colour theme, e.g. textual-dark or textual-light (ctrl+p lists them; "
         "the last one picked is remembered in the config file)",
+    )
+    parser.add_argument(
+        "--no-state",
+        action="store_true",
+        help="do not read or save read marks (for shared accounts): everything starts unread",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="index the library afresh, without reading or writing the index cache",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -173,12 +204,20 @@ def read(argv: list[str]) -> int:
 
 def _read(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    paths: list[Path] = args.paths or default_paths()
+    dumb = os.environ.get("TERM") == "dumb"
+    if any(path.is_dir() for path in paths) and not dumb:
+        # A folder opens as a library, even an empty one: files may arrive while it is open.
+        missing = [path for path in paths if not path.exists() and not path.is_symlink()]
+        if missing:
+            return fail(f"no such file or folder: {missing[0]}")
+        return _run(args, paths, library=True)
     try:
         entries = load_files(briefing_files(args.paths, or_default=True))
     except UsageError as problem:
         return fail(str(problem))
 
-    if os.environ.get("TERM") == "dumb":
+    if dumb:
         # No cursor addressing: print what `show` prints instead of a broken screen.
         from briefing_reader.output.text import OutputConsole, print_text
 
@@ -188,9 +227,13 @@ def _read(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 0
+    return _run(args, entries, library=False)
 
+
+def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: bool) -> int:
+    """Run the reader on loaded ``what``, or (``library``) on the library of those paths."""
     from briefing_reader.config import Config, load_config, save_config
-    from briefing_reader.tui import make_app  # deferred: Textual is only needed from here on
+    from briefing_reader.tui.app import make_app, make_library_app  # Textual from here on
 
     config, warnings = load_config()
     for warning in warnings:
@@ -202,7 +245,17 @@ def _read(argv: list[str]) -> int:
         except (OSError, ValueError) as exc:
             print(f"{PROG}: could not save the theme: {exc}", file=sys.stderr)
 
-    app = make_app(entries, theme=args.theme, config=config, save_theme=remember)
+    if library:
+        app = make_library_app(
+            what,  # type: ignore[arg-type]
+            theme=args.theme,
+            config=config,
+            save_theme=remember,
+            use_cache=not args.no_cache,
+            read_state=not args.no_state,
+        )
+    else:
+        app = make_app(what, theme=args.theme, config=config, save_theme=remember)  # type: ignore[arg-type]
     app.startup_warnings.extend(warnings)  # stderr is hidden while the reader runs
     app.run()
     return app.return_code or 0

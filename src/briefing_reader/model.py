@@ -15,6 +15,8 @@ FORMAT = "briefing/1"
 
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Text like every value (never a YAML date); only its shape is checked, so it sorts as text.
+DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
 
 
 def spec(
@@ -176,6 +178,13 @@ class Briefing:
         default=None, metadata=spec("What the figures cover, e.g. 'Q4 2024'.")
     )
     dateline: str | None = field(default=None, metadata=spec("Where the story was filed."))
+    date: str | None = field(
+        default=None,
+        metadata=spec(
+            "When the source article was published, as YYYY-MM-DD; the library sorts by it.",
+            pattern=(DATE_PATTERN, "a date written YYYY-MM-DD"),
+        ),
+    )
     summary: str | None = field(
         default=None, metadata=spec("Two or three sentences.", multiline=True)
     )

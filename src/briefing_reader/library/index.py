@@ -12,11 +12,12 @@ truncated, garbage, another version) means "no cache": it is rebuilt, never an e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 import time
-from collections.abc import Iterable
-from dataclasses import fields, is_dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -24,14 +25,21 @@ from briefing_reader import __version__
 from briefing_reader.checks.validate import SourceCache, check_loaded, source_path
 from briefing_reader.config import cache_dir
 from briefing_reader.files import write_atomic
+from briefing_reader.library.search import entry_text
 from briefing_reader.loading import discover, load_file
 
 # Bump when Entry's fields, the row layout or what goes into an entry changes.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
+# The full text of every briefing, for search, apart from the list's entries: it is most of
+# the bytes, and a reader who never searches should not pay to load it (or hold it).
+TEXTS_NAME = f"texts-v{FORMAT_VERSION}.json"
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
+# How often a serial build reports progress: often enough for a live count, rarely enough
+# that reporting costs nothing.
+PROGRESS_EVERY = 100
 
 # A file changed again within its file system's timestamp granularity after we stat it
 # keeps its size and mtime: its cached entry would be stale for good ("racy git"). Entries
@@ -55,11 +63,12 @@ class Entry(NamedTuple):
     subject: str | None
     period: str | None
     dateline: str | None
+    date: str | None  # YYYY-MM-DD, the article's publication date
     tags: tuple[str, ...]
     error_count: int
     warning_count: int
     first_problem: str | None  # "path:line:col: error: message", errors before warnings
-    search_text: str  # every text field of the briefing, casefolded, one per line
+    source: str | None = None  # the source article's path, when the briefing names one
 
 
 class IndexStats(NamedTuple):
@@ -79,17 +88,64 @@ class _Row(NamedTuple):
     entry: Entry
     source: str | None  # the source article's path, when the briefing names one
     source_stamp: Stamp
+    text: str | None = None  # the search text, when this run has it (not from the index cache)
+
+
+Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
 class Index:
-    """The entries of every briefing file under some folders, in discovery order."""
+    """The entries of every briefing file under some folders, in discovery order.
 
-    def __init__(self, entries: Iterable[Entry], stats: IndexStats | None = None) -> None:
+    The search texts are kept apart (:meth:`texts`): loaded from their own cache file the
+    first time a search needs them, and only then held in memory.
+    """
+
+    def __init__(
+        self,
+        entries: Iterable[Entry],
+        stats: IndexStats | None = None,
+        *,
+        texts: dict[str, str] | None = None,
+        texts_path: Path | None = None,
+    ) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.stats = stats or IndexStats(0, len(self.entries), False, "disabled", False)
+        # By entry path; what is missing is read from texts_path, or parsed again.
+        self._texts = texts or {}
+        self._texts_path = texts_path
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def texts(self) -> list[str]:
+        """Every entry's search text (:func:`~briefing_reader.library.search.entry_text`).
+
+        Reads the texts cache the first time; an entry it lacks (or has for an older
+        version of the file) is parsed again. Never raises.
+        """
+        missing = [e for e in self.entries if e.path not in self._texts]
+        if missing and self._texts_path is not None:
+            self._texts.update(_read_texts(self._texts_path, missing))
+            missing = [e for e in missing if e.path not in self._texts]
+        if missing:
+            cache = SourceCache()
+            for entry in missing:
+                row = _build_row(entry.path, _stat(entry.path), cache)
+                self._texts[entry.path] = row.text or ""
+        return [self._texts[e.path] for e in self.entries]
+
+    def replaced(self, entries: Iterable[Entry], texts: dict[str, str]) -> Index:
+        """This index with ``entries`` instead (live reload); ``texts`` of the changed ones."""
+        kept = {**self._texts, **texts}
+        new = tuple(entries)
+        paths = {entry.path for entry in new}
+        return Index(
+            new,
+            self.stats,
+            texts={path: text for path, text in kept.items() if path in paths},
+            texts_path=self._texts_path,
+        )
 
     def sorted_by(self, key: Literal["title", "subject", "path"]) -> list[Entry]:
         """The entries ordered by ``key``, ignoring case; entries lacking it go last."""
@@ -113,18 +169,22 @@ class Index:
         use_cache: bool = True,
         workers: int | None = None,
         parallel_threshold: int = PARALLEL_THRESHOLD,
+        progress: Progress | None = None,
     ) -> Index:
         """Index every briefing under ``folders``, reusing the cache where files are unchanged.
 
-        ``cache_path`` defaults to ``cache_dir()/index-v1.json``; ``use_cache=False``
-        neither reads nor writes it. ``workers`` caps the worker processes (default: one
-        per CPU; 1 parses in this process). Raises PathNotFound for a missing folder, as
-        :func:`discover` does; problems with the cache never raise.
+        ``cache_path`` defaults to ``cache_dir()/index-v2.json`` (the texts go beside it);
+        ``use_cache=False`` neither reads nor writes it. ``workers`` caps the worker
+        processes (default: one per CPU; 1 parses in this process). ``progress`` is called
+        with (done, total) as files are parsed, from the calling thread. Raises
+        PathNotFound for a missing folder, as :func:`discover` does; problems with the
+        cache never raise.
         """
         scan_ns = time.time_ns()  # before any stat: see RACY_NS
         paths = discover(folders)
         if cache_path is None:
             cache_path = cache_dir() / CACHE_NAME
+        texts_path = cache_path.with_name(TEXTS_NAME)
         cached, status = _read_cache(cache_path) if use_cache else ({}, "disabled")
         source_stamps: dict[str, Stamp] = {}
         rows: list[_Row | None] = []
@@ -144,25 +204,39 @@ class Index:
             count = _worker_count(workers, len(jobs))
             built: list[_Row] | None = None
             if count > 1 and len(jobs) > parallel_threshold:
-                built = _build_parallel(jobs, count)
+                built = _build_parallel(jobs, count, progress)
                 parallel = built is not None
             if built is None:
-                built = _build_rows(jobs)
+                built = _build_rows(jobs, progress)
             for (position, _, _), row in zip(todo, built, strict=True):
                 rows[position] = row
         final = [row for row in rows if row is not None]
+        new_texts = {row.entry.path: row.text for row in final if row.text is not None}
         saved = False
         # Rewrite when anything differs from the file: parsed or vanished entries.
         if use_cache and (todo or status != "used" or len(cached) != len(final)):
             saved = _write_cache(cache_path, final, scan_ns)
+            if saved and _write_texts(texts_path, final, new_texts):
+                new_texts = {}  # on disk now: read back only if a search needs them
         stats = IndexStats(len(final) - len(todo), len(todo), parallel, status, saved)
-        return cls((row.entry for row in final), stats)
+        return cls(
+            (row.entry for row in final),
+            stats,
+            texts=new_texts,
+            texts_path=texts_path if use_cache else None,
+        )
 
 
 def build_entry(path: Path, cache: SourceCache | None = None) -> Entry:
     """The index entry of one briefing file, checked against its source like `validate`."""
+    return build_entry_and_text(path, cache)[0]
+
+
+def build_entry_and_text(path: Path, cache: SourceCache | None = None) -> tuple[Entry, str]:
+    """The index entry of one file and its search text (for live reload of one file)."""
     name = str(path)
-    return _build_row(name, _stat(name), cache or SourceCache()).entry
+    row = _build_row(name, _stat(name), cache or SourceCache())
+    return row.entry, row.text or ""
 
 
 # --- building entries ------------------------------------------------------------------------
@@ -189,48 +263,32 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
     warnings = [p for p in loaded.problems if p.severity == "warning"]
     first = errors[0] if errors else (warnings[0] if warnings else None)
     size, mtime_ns = stamp
+    problem = str(first) if first else None
     if briefing is None:
         entry = Entry(
-            name, size, mtime_ns, None, None, None, None, None, (), len(errors), len(warnings),
-            str(first) if first else None, "",
+            name, size, mtime_ns, None, None, None, None, None, None, (), len(errors),
+            len(warnings), problem, source_name,
         )  # fmt: skip
-    else:
-        entry = Entry(
-            name,
-            size,
-            mtime_ns,
-            briefing.id,
-            briefing.title,
-            briefing.subject,
-            briefing.period,
-            briefing.dateline,
-            briefing.tags,
-            len(errors),
-            len(warnings),
-            str(first) if first else None,
-            "\n".join(_texts(briefing)).casefold(),
-        )
-    return _Row(os.path.abspath(name), entry, source_name, source_stamp)
+        return _Row(os.path.abspath(name), entry, source_name, source_stamp, "")
+    entry = Entry(
+        name, size, mtime_ns, briefing.id, briefing.title, briefing.subject, briefing.period,
+        briefing.dateline, briefing.date, briefing.tags, len(errors), len(warnings), problem,
+        source_name,
+    )  # fmt: skip
+    return _Row(os.path.abspath(name), entry, source_name, source_stamp, entry_text(briefing))
 
 
-def _texts(value: object) -> Iterable[str]:
-    # Generic over the model so a new text field is searchable without touching this.
-    if isinstance(value, str):
-        if value:
-            yield value
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _texts(item)
-    elif is_dataclass(value):
-        for field in fields(value):
-            if field.name not in ("format", "file"):  # the same for all, or a file name
-                yield from _texts(getattr(value, field.name))
-
-
-def _build_rows(jobs: list[tuple[str, Stamp]]) -> list[_Row]:
+def _build_rows(jobs: list[tuple[str, Stamp]], progress: Progress | None = None) -> list[_Row]:
     # One SourceCache per batch: neighbouring briefings usually share source articles.
     cache = SourceCache()
-    return [_build_row(name, stamp, cache) for name, stamp in jobs]
+    rows = []
+    for done, (name, stamp) in enumerate(jobs, start=1):
+        rows.append(_build_row(name, stamp, cache))
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(jobs))
+    if progress is not None:
+        progress(len(jobs), len(jobs))
+    return rows
 
 
 def _worker_count(workers: int | None, jobs: int) -> int:
@@ -240,7 +298,9 @@ def _worker_count(workers: int | None, jobs: int) -> int:
     return max(1, min(workers, jobs))
 
 
-def _build_parallel(jobs: list[tuple[str, Stamp]], workers: int) -> list[_Row] | None:
+def _build_parallel(
+    jobs: list[tuple[str, Stamp]], workers: int, progress: Progress | None = None
+) -> list[_Row] | None:
     """Parse ``jobs`` in worker processes; None when processes cannot be used here."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -254,11 +314,43 @@ def _build_parallel(jobs: list[tuple[str, Stamp]], workers: int) -> list[_Row] |
     size = max(1, -(-len(jobs) // (workers * 4)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool:
-            return [row for rows in pool.map(_build_rows, chunks) for row in rows]
-    except (OSError, BrokenProcessPool, RuntimeError):
+        with (
+            _real_stderr(),
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool,
+        ):
+            built: list[_Row] = []
+            for rows in pool.map(_build_rows, chunks):  # in order, each as soon as it is done
+                built.extend(rows)
+                if progress is not None:
+                    progress(len(built), len(jobs))
+            return built
+    except (OSError, BrokenProcessPool, RuntimeError, ValueError):
         # No /dev/shm, a sandbox forbidding processes, a killed worker: parse here instead.
         return None
+
+
+@contextlib.contextmanager
+def _real_stderr() -> Iterator[None]:
+    """Give multiprocessing a stderr with a file descriptor while it starts its helpers.
+
+    Inside the running reader, Textual has replaced sys.stderr with an object whose
+    fileno() is -1, and multiprocessing's resource tracker passes that descriptor on to its
+    process ("bad value(s) in fds_to_keep"). Its output, if any, must not reach the screen.
+    """
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable:
+        yield
+        return
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            yield
+        finally:
+            sys.stderr = saved
 
 
 def _still_valid(row: _Row, name: str, stamp: Stamp, source_stamps: dict[str, Stamp]) -> bool:
@@ -319,11 +411,11 @@ _TYPES: tuple[tuple[type | tuple[type, ...], ...], ...] = (
     (str, type(None)),  # subject
     (str, type(None)),  # period
     (str, type(None)),  # dateline
+    (str, type(None)),  # date
     (list,),  # tags
     (int,),  # error_count
     (int,),  # warning_count
     (str, type(None)),  # first_problem
-    (str,),  # search_text
     (str, type(None)),  # source
     (int,),  # source size
     (int,),  # source mtime_ns
@@ -334,7 +426,7 @@ def _row_to_json(row: _Row) -> list[Any]:
     e = row.entry
     return [
         row.key, e.path, e.size, e.mtime_ns, e.id, e.title, e.subject, e.period, e.dateline,
-        list(e.tags), e.error_count, e.warning_count, e.first_problem, e.search_text,
+        e.date, list(e.tags), e.error_count, e.warning_count, e.first_problem,
         row.source, *row.source_stamp,
     ]  # fmt: skip
 
@@ -347,10 +439,10 @@ def _row_from_json(raw: object) -> _Row | None:
     for value, types in zip(raw, _TYPES, strict=True):
         if not isinstance(value, types) or (isinstance(value, bool) and types == (int,)):
             return None
-    tags = raw[9]
+    tags = raw[10]
     if not all(isinstance(tag, str) for tag in tags):
         return None
-    entry = Entry(*raw[1:9], tuple(tags), *raw[10:14])
+    entry = Entry(*raw[1:10], tuple(tags), *raw[11:15])
     return _Row(raw[0], entry, raw[14], (raw[15], raw[16]))
 
 
@@ -368,3 +460,44 @@ def _write_cache(path: Path, rows: list[_Row], scan_ns: int) -> bool:
     except OSError:
         return False  # a read-only or full cache folder only costs speed next time
     return True
+
+
+def _write_texts(path: Path, rows: list[_Row], texts: dict[str, str]) -> bool:
+    """Write every row's search text; False (keep them in memory) when that is impossible."""
+    old: dict[str, str] = {}
+    missing = [row.entry for row in rows if row.entry.path not in texts]
+    if missing:  # unchanged files: their texts are in the old file
+        old = _read_texts(path, missing)
+        if len(old) != len(missing):
+            return False
+    merged = {**old, **texts}
+    document = {
+        "format_version": FORMAT_VERSION,
+        "package_version": __version__,
+        "texts": [[e.path, e.size, e.mtime_ns, merged[e.path]] for e in (r.entry for r in rows)],
+    }
+    data = json.dumps(document, separators=(",", ":")).encode("ascii")
+    try:
+        write_atomic(path, data)
+    except OSError:
+        return False
+    return True
+
+
+def _read_texts(path: Path, wanted: list[Entry]) -> dict[str, str]:
+    """The cached texts of ``wanted`` entries whose files are as they were; {} on any fault."""
+    stamps = {e.path: (e.size, e.mtime_ns) for e in wanted}
+    try:
+        document = json.loads(path.read_bytes())
+        if (
+            document.get("format_version") != FORMAT_VERSION
+            or document.get("package_version") != __version__
+        ):
+            return {}
+        found: dict[str, str] = {}
+        for name, size, mtime_ns, text in document["texts"]:
+            if stamps.get(name) == (size, mtime_ns) and isinstance(text, str):
+                found[name] = text
+        return found
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return {}

@@ -53,7 +53,11 @@ def render_markdown(loaded: Loaded, fit: Fit = str) -> str:
             f"*Could not be loaded ({errors} error{'' if errors == 1 else 's'}).*\n"
         )
     blocks = [f"# {_heading(md(briefing.title))}"]
-    meta = [field for field in (briefing.subject, briefing.period, briefing.dateline) if field]
+    meta = [
+        field
+        for field in (briefing.subject, briefing.period, briefing.dateline, briefing.date)
+        if field
+    ]
     if meta:
         blocks.append("*" + " \u00b7 ".join(md(field) for field in meta) + "*")
     if briefing.tags:

@@ -138,7 +138,11 @@ _BLANK = Block(Text())
 
 def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
     yield Block(Text(fit(briefing.title), TITLE))
-    meta = [field for field in (briefing.subject, briefing.period, briefing.dateline) if field]
+    meta = [
+        field
+        for field in (briefing.subject, briefing.period, briefing.dateline, briefing.date)
+        if field
+    ]
     if meta:
         yield Block(Text(fit(" \u00b7 ".join(meta)), META))
     if briefing.tags:

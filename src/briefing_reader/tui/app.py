@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, MutableSequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from textual.command import Provider
+
+    from briefing_reader.library.state import ReadState
 
 from briefing_reader.config import Config
 from briefing_reader.loading import Loaded
@@ -28,6 +31,12 @@ def _keyed_actions() -> type[Provider]:
     return KeyedActions
 
 
+def _tag_facets() -> type[Provider]:
+    from briefing_reader.tui.commands import TagFacets
+
+    return TagFacets
+
+
 DEFAULT_THEME = "textual-dark"
 
 
@@ -37,7 +46,7 @@ class BriefingApp(App[None]):
     # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "briefing"
-    COMMANDS = App.COMMANDS | {_keyed_actions}
+    COMMANDS = App.COMMANDS | {_keyed_actions, _tag_facets}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
@@ -47,20 +56,25 @@ class BriefingApp(App[None]):
 
     def __init__(
         self,
-        entries: list[Loaded],
+        entries: MutableSequence[Loaded],
         *,
         theme: str | None = None,
         config: Config | None = None,
         save_theme: Callable[[str], None] | None = None,
+        library: Callable[[], Screen[None]] | None = None,
     ) -> None:
         """``config`` supplies the theme and key bindings; ``theme`` (from --theme) wins.
 
         ``save_theme`` is called when the user picks another theme (the CLI persists it);
-        tests leave it None so nothing is written.
+        tests leave it None so nothing is written. ``library`` makes the first screen (the
+        library) instead of a reader over ``entries``.
         """
         self._save_theme = save_theme  # before super().__init__, which may set a theme
         super().__init__()
         self.entries = entries
+        self._library = library
+        # Set once the library's index is in its list: for tests and the benchmark.
+        self.library_loaded = asyncio.Event()
         self.config = config or Config()
         self.startup_warnings: list[str] = []
         chosen = theme or self.config.theme or DEFAULT_THEME
@@ -115,6 +129,8 @@ class BriefingApp(App[None]):
             gc.enable()
 
     def get_default_screen(self) -> Screen[None]:
+        if self._library is not None:
+            return self._library()
         return BriefingScreen(self.entries)
 
     def action_help(self) -> None:
@@ -135,3 +151,41 @@ def make_app(
     save_theme: Callable[[str], None] | None = None,
 ) -> BriefingApp:
     return BriefingApp(entries, theme=theme, config=config, save_theme=save_theme)
+
+
+def make_library_app(
+    folders: list[Path],
+    *,
+    theme: str | None = None,
+    config: Config | None = None,
+    save_theme: Callable[[str], None] | None = None,
+    use_cache: bool = True,
+    read_state: ReadState | bool = True,
+    watch: bool = True,
+    index_workers: int | None = None,
+) -> BriefingApp:
+    """The reader opening on the library of ``folders``.
+
+    ``read_state``: True reads and saves the marks in the XDG state folder, False keeps them
+    in memory only (``--no-state``), or a ReadState to use. Returns before indexing starts;
+    ``app.library_loaded`` is set once the list is full.
+    """
+    from briefing_reader.library.state import ReadState
+    from briefing_reader.tui.screens.library import LibraryScreen
+
+    warnings: list[str] = []
+    if isinstance(read_state, ReadState):
+        state = read_state
+    elif read_state:
+        state, warnings = ReadState.load()
+    else:
+        state = ReadState(Path(os.devnull), readonly=True)
+
+    def library() -> Screen[None]:
+        return LibraryScreen(
+            folders, state, use_cache=use_cache, watch=watch, index_workers=index_workers
+        )
+
+    app = BriefingApp([], theme=theme, config=config, save_theme=save_theme, library=library)
+    app.startup_warnings.extend(warnings)
+    return app

@@ -32,3 +32,37 @@ class KeyedActions(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(score, matcher.highlight(description), run, help=f"key: {keys}")
+
+
+class TagFacets(Provider):
+    """The library's tags, each a filter: "Tag: energy (12 briefings)"."""
+
+    def _screen(self) -> object | None:
+        from briefing_reader.tui.screens.library import LibraryScreen
+
+        screen = self.screen
+        return screen if isinstance(screen, LibraryScreen) else None
+
+    def _facets(self) -> list[tuple[str, partial[object]]]:
+        screen = self._screen()
+        if screen is None:
+            return []
+        from briefing_reader.tui.screens.library import LibraryScreen
+
+        assert isinstance(screen, LibraryScreen)
+        facets = [("Tag: all briefings", partial(screen.set_tag, None))]
+        for tag, count in screen.view.tags():
+            label = f"Tag: {tag} ({count:,} briefing{'s' if count != 1 else ''})"
+            facets.append((label, partial(screen.set_tag, tag)))
+        return facets
+
+    async def discover(self) -> Hits:
+        for label, run in self._facets():
+            yield DiscoveryHit(label, run, help="show only the briefings with this tag")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, run in self._facets():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), run, help="filter by tag")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableSequence
+from typing import Protocol
+
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +24,23 @@ from briefing_reader.tui.widgets.source import SourceView
 # Below these sizes the layout changes; see app.tcss for what each class does.
 WIDE_FROM = 100
 TINY_BELOW = (50, 15)
+
+
+class LibraryLink(Protocol):
+    """What a briefing opened from the library tells it, and asks of it."""
+
+    def briefing_shown(self, loaded: Loaded) -> None:
+        """A briefing is on screen: it is read now."""
+
+    def toggle_read(self, loaded: Loaded) -> None:
+        """``u``: mark the briefing unread again (or read)."""
+
+    def next_match(self, path: str, step: int) -> str | None:
+        """The next (step 1) or previous (-1) briefing with a search match, or None."""
+
+    @property
+    def search_query(self) -> str | None:
+        """The full-text search in force, if any."""
 
 
 class BriefingScreen(Screen[None]):
@@ -56,16 +76,33 @@ class BriefingScreen(Screen[None]):
         Binding("o", "open_url", "Open the source URL", show=False, id="screen.open_url"),
         Binding("e", "edit", "Edit the briefing file", show=False, id="screen.edit"),
         Binding("exclamation_mark", "problems", "Problems", show=False, id="screen.problems"),
+        Binding("escape,backspace", "back", "Back to the library", id="screen.back"),
+        Binding("u", "toggle_read", "Mark unread / read", show=False, id="screen.toggle_read"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="screen.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="screen.previous_match"),
     ]
 
     HELP_GROUP = "Panes and briefings"
 
     index: reactive[int] = reactive(0, recompose=True)
 
-    def __init__(self, entries: list[Loaded]) -> None:
+    def __init__(
+        self,
+        entries: MutableSequence[Loaded],
+        *,
+        index: int = 0,
+        library: LibraryLink | None = None,
+    ) -> None:
+        """``library`` is set when the briefing was opened from the library's list."""
         super().__init__()
         self.entries = entries
+        self.library = library
         self.current_pane = 1
+        self.set_reactive(BriefingScreen.index, index)
+        # The search hit on show, as (section, item) per n/N; where to go after a switch.
+        self._hit = -1
+        self._pending_hit: int | None = None
+        self._restore: dict[int, tuple[int, float]] | None = None
 
     @property
     def loaded(self) -> Loaded:
@@ -120,7 +157,33 @@ class BriefingScreen(Screen[None]):
         return tiny
 
     def _after_recompose(self) -> None:
+        if self._restore is not None:
+            # A live reload: each pane's cursor and scroll as they were.
+            for pane in self.panes:
+                cursor, scroll_y = self._restore.get(pane.number, (0, 0.0))
+                pane.restore(cursor, scroll_y)
+            self._restore = None
         self._focus_pane(self.current_pane)
+        self._mark_search()
+        if self._pending_hit is not None:
+            self._go_to_hit(self._pending_hit)
+            self._pending_hit = None
+
+    def on_mount(self) -> None:
+        self._shown()
+        self._mark_search()
+        if self._pending_hit is not None:
+            hit, self._pending_hit = self._pending_hit, None
+            self.call_after_refresh(self._go_to_hit, hit)
+
+    def watch_index(self) -> None:
+        self._hit = -1
+        if self.is_mounted:
+            self._shown()
+
+    def _shown(self) -> None:
+        if self.library is not None:
+            self.library.briefing_shown(self.loaded)
 
     async def recompose(self) -> None:
         # Recomposing drops an open source view: its layout class must go with it.
@@ -199,6 +262,12 @@ class BriefingScreen(Screen[None]):
             return False  # one briefing: nothing to switch to, so not offered
         if action == "close_source":
             return bool(self.query("#source"))
+        if action == "back":
+            return self.library is not None and not self.query("#source")
+        if action == "toggle_read":
+            return self.library is not None and self.loaded.briefing is not None
+        if action == "next_match":
+            return self.library is not None and bool(self.library.search_query)
         if action == "problems":
             return bool(self.loaded.problems)
         if action in ("source", "copy_item", "copy_pane", "open_url"):
@@ -330,3 +399,96 @@ class BriefingScreen(Screen[None]):
         from briefing_reader.tui.screens.problems import ProblemsScreen
 
         self.app.push_screen(ProblemsScreen(self.loaded))
+
+    # --- the library: back, read marks, search matches, live reload ----------------------
+
+    def action_back(self) -> None:
+        self.dismiss(str(self.loaded.path))
+
+    def action_toggle_read(self) -> None:
+        if self.library is not None:
+            self.library.toggle_read(self.loaded)
+
+    def _hits(self) -> list[tuple[int, int, bool]]:
+        """(pane number, item, in its details) of every search hit in the panes."""
+        from briefing_reader.library.search import briefing_hits
+
+        query = self.library.search_query if self.library else None
+        briefing = self.loaded.briefing
+        if not query or briefing is None:
+            return []
+        hits = []
+        for hit in briefing_hits(briefing, query):
+            if hit.section is None:
+                continue
+            item = briefing.items(SECTIONS[hit.section])[hit.item]
+            # A hit in a note or evidence shows only once the item is expanded.
+            text = getattr(item, hit.field, None)
+            in_details = any(detail.text == text for detail in item.details())
+            place = (hit.section + 1, hit.item, in_details)
+            if place not in hits:
+                hits.append(place)
+        return hits
+
+    def action_next_match(self, step: int) -> None:
+        hits = self._hits()
+        target = self._hit + step if self._hit >= 0 or step > 0 else len(hits) - 1
+        if 0 <= target < len(hits):
+            self._go_to_hit(target)
+            return
+        assert self.library is not None
+        path = self.library.next_match(str(self.loaded.path), step)
+        index = self._index_of(path) if path is not None else None
+        if index is None:
+            self.notify("No more matches.", severity="warning")
+            return
+        if index == self.index:  # the only briefing with a match: go round within it
+            if hits:
+                self._go_to_hit(0 if step > 0 else len(hits) - 1)
+            return
+        self.minimize()
+        self._pending_hit = 0 if step > 0 else -1
+        self.index = index
+
+    def _index_of(self, path: str) -> int | None:
+        index_of = getattr(self.entries, "index_of", None)
+        if index_of is not None:
+            return index_of(path)
+        for index, loaded in enumerate(self.entries):
+            if str(loaded.path) == path:
+                return index
+        return None
+
+    def show_first_hit(self) -> None:
+        """Opened by a search: put the first hit in view once composed."""
+        self._pending_hit = 0
+
+    def _go_to_hit(self, number: int) -> None:
+        hits = self._hits()
+        if not hits:
+            self.notify("The match is in the briefing's title or summary.", markup=False)
+            return
+        number = number % len(hits)
+        self._hit = number
+        pane_number, item, in_details = hits[number]
+        self._focus_pane(pane_number)
+        pane = self.panes[pane_number - 1]
+        pane.cursor = item
+        if in_details and pane.current is not None and not pane.current.expanded:
+            pane.action_toggle()
+
+    def _mark_search(self) -> None:
+        query = self.library.search_query if self.library else None
+        for pane in self.panes:
+            pane.mark(query)
+
+    def reload_current(self) -> None:
+        """The open briefing's file changed on disk: show it anew, keeping the places."""
+        from briefing_reader.checks.validate import check_file
+
+        forget = getattr(self.entries, "forget", None)
+        if forget is not None:
+            forget(str(self.loaded.path))
+        self.entries[self.index] = check_file(self.loaded.path, display=self.loaded.name or None)
+        self._restore = {pane.number: (pane.cursor, pane.scroll_y) for pane in self.panes}
+        self.refresh(recompose=True)

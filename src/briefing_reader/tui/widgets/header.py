@@ -14,7 +14,9 @@ from briefing_reader.loading import Loaded
 
 def meta_content(loaded: Loaded, position: str) -> Content:
     briefing = loaded.briefing
-    fields = [briefing.subject, briefing.period, briefing.dateline] if briefing else []
+    fields = (
+        [briefing.subject, briefing.period, briefing.dateline, briefing.date] if briefing else []
+    )
     shown = [f for f in fields if f]
     if position:
         shown.append(position)

@@ -50,6 +50,7 @@ class ItemView(Static):
         self.item = item
         self.index = index
         self.expanded = False
+        self.query: str | None = None
         self.details = item.details()
         super().__init__(heading_content(item), classes="item -highlight" if highlight else "item")
 
@@ -62,7 +63,21 @@ class ItemView(Static):
             return
         self.expanded = expanded
         self.set_class(expanded, "-expanded")
-        heading = heading_content(self.item)
-        if expanded:
-            heading = Content("\n").join([heading, details_content(self.details)])
-        self.update(heading)
+        self._show()
+
+    def mark(self, query: str | None) -> None:
+        """Show every occurrence of a search ``query`` (None: none)."""
+        if query != self.query:
+            self.query = query
+            self._show()
+
+    def _show(self) -> None:
+        content = heading_content(self.item)
+        if self.expanded:
+            content = Content("\n").join([content, details_content(self.details)])
+        if self.query:
+            from briefing_reader.library.search import text_spans
+
+            for start, end in text_spans(content.plain, self.query):
+                content = content.stylize("reverse", start, end)
+        self.update(content)

@@ -135,6 +135,18 @@ class Pane(VerticalScroll, can_focus=True):
             candidates = [v.index for v in views if v.virtual_region.y >= target]
             self._move_to(min(min(candidates, default=0), self.cursor - 1))
 
+    def restore(self, cursor: int, scroll_y: float) -> None:
+        """Put the cursor and scroll back where they were before a reload."""
+        if self.items:
+            self.set_reactive(Pane.cursor, max(0, min(cursor, len(self.items) - 1)))
+            self._show_cursor()
+        self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+
+    def mark(self, query: str | None) -> None:
+        """Highlight ``query`` in every item (a full-text search), or stop highlighting."""
+        for view in self.item_views:
+            view.mark(query)
+
     def action_toggle(self) -> None:
         current = self.current
         if current is not None:

@@ -1,0 +1,300 @@
+"""The library's list: one line per briefing, drawn only where it is visible.
+
+A list of 10,000 widgets (or OptionList options, rebuilt per filter keystroke) costs seconds;
+this widget holds no per-row objects at all. It renders rows on demand from the
+:class:`~briefing_reader.library.view.LibraryView` (Textual's line API), so moving the
+cursor repaints two lines and filtering repaints one screenful, whatever the library's size.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from briefing_reader.library.index import Entry
+from briefing_reader.library.search import fuzzy_spans
+from briefing_reader.library.view import LibraryView, haystack, shown_date
+
+CURSOR = "\u258c"  # ▌
+UNREAD = "\u25cf"  # ●
+PROBLEM = "\u26a0"  # ⚠
+ELLIPSIS = "\u2026"
+
+
+class LibraryList(ScrollView, can_focus=True):
+    """The rows of ``view.order``; the screen changes the view and calls :meth:`refresh_rows`."""
+
+    COMPONENT_CLASSES = {
+        "library-list--cursor",
+        "library-list--unread",
+        "library-list--problem",
+        "library-list--muted",
+        "library-list--match",
+    }
+
+    DEFAULT_CSS = """
+    LibraryList {
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        & > .library-list--cursor { background: $boost; }
+        &:focus > .library-list--cursor { background: $accent 30%; text-style: bold; }
+        & > .library-list--unread { color: $accent; text-style: bold; }
+        & > .library-list--problem { color: $warning; }
+        & > .library-list--muted { color: $text-muted; }
+        & > .library-list--match { color: $text-accent; text-style: bold underline; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("down,j", "cursor(1)", "Next briefing", show=False, id="library.down"),
+        Binding("up,k", "cursor(-1)", "Previous briefing", show=False, id="library.up"),
+        Binding("home,g", "first", "First briefing", show=False, id="library.first"),
+        Binding("end,G", "last", "Last briefing", show=False, id="library.last"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="library.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="library.page_up"),
+        Binding("enter", "select", "Open", id="library.open"),
+    ]
+
+    HELP_GROUP = "The library list"
+
+    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor is on another entry (or none): the preview follows."""
+
+        def __init__(self, entry: Entry | None) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Selected(Message):
+        """``enter`` on an entry: open it."""
+
+        def __init__(self, entry: Entry, position: int) -> None:
+            super().__init__()
+            self.entry = entry
+            self.position = position
+
+    class TypedToFilter(Message):
+        """A printable key no binding wants: the start of a filter."""
+
+        def __init__(self, character: str) -> None:
+            super().__init__()
+            self.character = character
+
+    def __init__(self, view: LibraryView, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.view = view
+        self.border_title = "Library"
+        self._highlighted: str | None = None  # path of the entry last announced
+        self.empty_message = ""  # shown when no row is: why the list is empty, what to do
+
+    # --- state from the screen -------------------------------------------------------------
+
+    def refresh_rows(self, keep_path: str | None = None) -> None:
+        """The view's order changed: resize, put the cursor on ``keep_path`` if still shown."""
+        self.virtual_size = Size(self.size.width, len(self.view))
+        position = self.view.position_of(keep_path) if keep_path is not None else None
+        if position is None:
+            position = min(self.cursor, max(0, len(self.view) - 1))
+        self._set_cursor(position, center=keep_path is not None)
+        self.refresh()
+
+    @property
+    def current(self) -> Entry | None:
+        return self.view.entry_at(self.cursor)
+
+    def _set_cursor(self, position: int, *, center: bool = False) -> None:
+        self._center = center
+        self.cursor = max(0, min(position, len(self.view) - 1)) if len(self.view) else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_to_cursor(getattr(self, "_center", False))
+        self._center = False
+        entry = self.current
+        path = entry.path if entry else None
+        if path != self._highlighted:
+            self._highlighted = path
+            self.post_message(self.Highlighted(entry))
+
+    def _scroll_to_cursor(self, center: bool) -> None:
+        height = self.scrollable_content_region.height or self.size.height
+        if height <= 0:
+            return
+        top = self.scroll_offset.y
+        if center and not (top <= self.cursor < top + height):
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, immediate=True)
+        elif self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.view))
+        self._scroll_to_cursor(False)
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        self._set_cursor(self.cursor + step)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self.view) - 1)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        self._set_cursor(self.cursor + direction * height)
+
+    def action_select(self) -> None:
+        entry = self.current
+        if entry is not None:
+            self.post_message(self.Selected(entry, self.cursor))
+
+    def on_key(self, event: events.Key) -> None:
+        # Letters that no binding wants start a filter.
+        if event.key in self.screen.active_bindings:
+            return
+        if event.is_printable and event.character and not event.character.isspace():
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedToFilter(event.character))
+
+    def on_focus(self) -> None:
+        self.refresh_line(self.cursor)
+
+    def on_blur(self) -> None:
+        self.refresh_line(self.cursor)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = y + self.scroll_offset.y
+        width = self.scrollable_content_region.width or self.size.width
+        entry = self.view.entry_at(row)
+        base = self.rich_style
+        if entry is None:
+            if row == 0 and not len(self.view) and self.empty_message:
+                muted = base + self.get_component_rich_style("library-list--muted")
+                text = set_cell_size("   " + self.empty_message, width)
+                return Strip([Segment(text, muted)]).adjust_cell_length(width, base)
+            return Strip.blank(width, base)
+        segments = self._row_segments(entry, width, base, cursor=row == self.cursor)
+        if row == self.cursor:
+            # Only the cursor's background and weight: each part keeps its own colour.
+            cursor = self.get_component_rich_style("library-list--cursor")
+            over = Style(bgcolor=cursor.bgcolor, bold=cursor.bold, reverse=cursor.reverse)
+            base += over
+            segments = [Segment(s.text, (s.style or Style()) + over) for s in segments]
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_segments(
+        self, entry: Entry, width: int, base: Style, *, cursor: bool
+    ) -> list[Segment]:
+        style = self.get_component_rich_style
+        unread = self.view.unread(entry)
+        problem = bool(entry.error_count or entry.warning_count)
+        # A bar as well as the background: the cursor stays visible without colour (NO_COLOR).
+        bar = CURSOR if cursor and self.has_focus else " "
+        segments = [
+            Segment(bar, base + style("library-list--unread")),
+            Segment(UNREAD if unread else " ", base + style("library-list--unread")),
+            Segment(PROBLEM if problem else " ", base + style("library-list--problem")),
+            Segment(" ", base),
+        ]
+        muted = base + style("library-list--muted")
+        right: list[tuple[str, Style]] = []
+        if width >= 40:
+            right.append((shown_date(entry), muted))
+        if width >= 64 and entry.period:
+            right.insert(0, (_fit(entry.period, 9), muted))
+        if width >= 80 and entry.subject:
+            right.insert(0, (_fit(entry.subject, 18), muted))
+        right_text = "  ".join(text for text, _ in right)
+        room = max(0, width - 4 - (cell_len(right_text) + 2 if right else 0))
+        title_style = base + Style(bold=True) if unread else base
+        if entry.id is None:
+            # Broken: the file's name, then what is wrong with it, never hidden.
+            name = entry.path.replace("\\", "/").rsplit("/", 1)[-1]
+            problem_text = _without_location(entry.first_problem or "cannot be read")
+            segments += _fitted(
+                [(name, base), ("  " + problem_text, base + style("library-list--problem"))], room
+            )
+        else:
+            title = entry.title or ""
+            spans = self._title_spans(entry, title)
+            segments += _fitted(
+                _highlighted(title, spans, title_style, base + style("library-list--match")), room
+            )
+        if right:
+            used = sum(cell_len(s.text) for s in segments)
+            segments.append(Segment(" " * max(2, width - used - cell_len(right_text)), base))
+            for number, (text, text_style) in enumerate(right):
+                if number:
+                    segments.append(Segment("  ", base))
+                segments.append(Segment(text, text_style))
+        return segments
+
+    def _title_spans(self, entry: Entry, title: str) -> list[tuple[int, int]]:
+        if not self.view.query:
+            return []
+        spans = fuzzy_spans(haystack(entry), self.view.query)
+        return [(start, min(end, len(title))) for start, end in spans if start < len(title)]
+
+
+def _fit(text: str, width: int) -> str:
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1) + ELLIPSIS
+
+
+def _without_location(problem: str) -> str:
+    # "path:line:col: error: message" -> "error: message": the name is already on the row.
+    for marker in (": error: ", ": warning: "):
+        if marker in problem:
+            return marker[2:] + problem.split(marker, 1)[1]
+    return problem
+
+
+def _highlighted(
+    text: str, spans: list[tuple[int, int]], style: Style, match: Style
+) -> list[tuple[str, Style]]:
+    parts: list[tuple[str, Style]] = []
+    offset = 0
+    for start, end in spans:
+        if start > offset:
+            parts.append((text[offset:start], style))
+        parts.append((text[start:end], style + match))
+        offset = end
+    if offset < len(text):
+        parts.append((text[offset:], style))
+    return parts
+
+
+def _fitted(parts: list[tuple[str, Style]], room: int) -> list[Segment]:
+    """The parts as segments cut to ``room`` cells, with an ellipsis where cut."""
+    total = sum(cell_len(text) for text, _ in parts)
+    segments: list[Segment] = []
+    if total <= room:
+        return [Segment(text, style) for text, style in parts if text]
+    left = max(0, room - 1)
+    for text, style in parts:
+        if left <= 0:
+            break
+        cut = text if cell_len(text) <= left else set_cell_size(text, left)
+        segments.append(Segment(cut, style))
+        left -= cell_len(cut)
+    if room:
+        segments.append(Segment(ELLIPSIS, parts[-1][1] if parts else Style()))
+    return segments

@@ -1,0 +1,526 @@
+"""The library in the reader: list, filter, search, sort, read marks and live reload.
+
+Every wait is on the app's own events and workers (``library_loaded``, workers finishing),
+never on a sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
+from textual.worker import WorkerCancelled
+
+from briefing_reader.config import state_dir
+from briefing_reader.library.state import ReadState
+from briefing_reader.tui.app import BriefingApp, make_library_app
+from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.screens.library import LibraryScreen
+from briefing_reader.tui.widgets.library_list import LibraryList
+from briefing_reader.tui.widgets.pane import Pane
+from tests.test_library import ARTICLE, OLD
+
+# A modification day (noon UTC, the same date in most time zones) before every dated briefing.
+IN_2020 = 1_580_040_000 * 10**9
+WIDE = (120, 30)
+NARROW = (80, 24)
+
+SnapCompare = Callable[..., bool]
+
+# (file, id, title, subject, date, tags): dates out of file order, so sorting shows.
+BRIEFINGS = [
+    ("acme.yaml", "acme-q4", "Acme misses on energy costs", "Acme", "2024-11-02", "energy"),
+    ("bolt.yaml", "bolt-q3", "Bolt Mining expands north", "Bolt Mining", "2025-01-15", "mining"),
+    ("core.yaml", "core-q2", "Core Power sells its grid arm", "Core Power", "2024-06-30", "energy"),
+    (
+        "delta.yaml",
+        "delta-q1",
+        "Delta Freight cuts routes",
+        "Delta Freight",
+        "2025-03-01",
+        "freight",
+    ),
+]
+
+
+def briefing_yaml(briefing_id: str, title: str, subject: str, date: str, tag: str) -> str:
+    return f"""\
+format: briefing/1
+id: {briefing_id}
+title: {title}
+subject: {subject}
+period: Q4 2024
+date: {date}
+tags: [{tag}, earnings]
+summary: {subject} reported its quarter.
+source: {{title: Acme article, file: sources/article.txt}}
+headline_facts:
+  - {{label: Net loss, value: $12 million, evidence: "Acme lost $12 million in the quarter."}}
+loss_drivers:
+  - {{title: Energy, detail: Energy got dearer., evidence: "Energy costs rose sharply."}}
+ceo_quote: {{text: we will grow again, speaker: A. Person, role: CEO}}
+open_questions:
+  - {{question: Will {subject} recover?, evidence: "Analysts remain unsure."}}
+"""
+
+
+def write_library(folder: Path, *, broken: bool = False) -> Path:
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "article.txt").write_text(ARTICLE)
+    os.utime(folder / "sources" / "article.txt", ns=(OLD, OLD))
+    for name, *fields in BRIEFINGS:
+        write(folder / name, briefing_yaml(*fields))
+    if broken:
+        write(folder / "zz-broken.yaml", "format: briefing/1\nid: [unclosed\n", when=IN_2020)
+    return folder
+
+
+def write(path: Path, text: str, *, when: int = OLD) -> None:
+    path.write_text(text)
+    os.utime(path, ns=(when, when))
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Relative paths: what the list shows (and snapshots pin) must not name tmp_path.
+    monkeypatch.chdir(tmp_path)
+    write_library(tmp_path / "library", broken=True)
+    return Path("library")
+
+
+def app_for(folder: Path, **options: object) -> BriefingApp:
+    options.setdefault("watch", False)
+    options.setdefault("index_workers", 1)
+    return make_library_app([folder], **options)  # type: ignore[arg-type]
+
+
+async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
+    """Wait for every worker (a newer preview cancels an older one: that is no failure)."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        break
+    await pilot.pause()
+
+
+async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
+    await app.library_loaded.wait()
+    await settle(app, pilot)
+    assert isinstance(app.screen, LibraryScreen)
+    return app.screen
+
+
+def titles(screen: LibraryScreen) -> list[str]:
+    return [
+        (screen.view.entries[i].title or Path(screen.view.entries[i].path).name)
+        for i in screen.view.order
+    ]
+
+
+def status(screen: LibraryScreen) -> str:
+    return str(screen.query_one("#library-status", Static).render())
+
+
+def row_text(app: BriefingApp, row: int) -> str:
+    widget = app.screen.query_one(LibraryList)
+    return "".join(segment.text for segment in widget.render_line(row))
+
+
+def unread(app: BriefingApp, row: int) -> bool:
+    return row_text(app, row)[1] == "\u25cf"
+
+
+# --- the list ------------------------------------------------------------------------------
+
+
+async def test_lists_every_briefing_newest_first_with_markers(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        # The broken file has no date: its modification day (in 2020) puts it last.
+        assert titles(screen) == [
+            "Delta Freight cuts routes",
+            "Bolt Mining expands north",
+            "Acme misses on energy costs",
+            "Core Power sells its grid arm",
+            "zz-broken.yaml",
+        ]
+        assert status(screen).startswith("5 briefings")
+        assert row_text(app, 0).startswith("\u258c\u25cf ") and "2025-03-01" in row_text(app, 0)
+        assert row_text(app, 1).startswith(" \u25cf ")  # the bar marks the cursor's row
+        # The broken file is listed with its error, never hidden.
+        broken = row_text(app, 4)
+        assert "\u26a0" in broken and "zz-broken.yaml" in broken and "error:" in broken
+
+
+async def test_enter_opens_escape_returns_to_the_same_item(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.screen.loaded.briefing is not None
+        assert app.screen.loaded.briefing.title == "Acme misses on energy costs"
+        await pilot.press("tab", "escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.list.cursor == 2
+        assert isinstance(app.focused, LibraryList)
+
+
+async def test_brackets_follow_the_librarys_order(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("o")  # by title; the cursor stays on Delta, now fourth
+        assert app.screen.list.cursor == 3  # type: ignore[attr-defined]
+        await pilot.press("g", "enter", "right_square_bracket")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.screen.loaded.briefing is not None
+        assert app.screen.loaded.briefing.title == "Bolt Mining expands north"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen) and app.screen.list.cursor == 1
+
+
+async def test_o_cycles_the_sort_orders(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("o")
+        assert titles(screen)[0] == "Acme misses on energy costs" and "by title" in status(screen)
+        await pilot.press("o")
+        assert "by subject" in status(screen)
+        assert titles(screen)[:2] == ["Acme misses on energy costs", "Bolt Mining expands north"]
+        await pilot.press("o")
+        assert "unread first" in status(screen)
+        await pilot.press("o")
+        assert "newest first" in status(screen)
+
+
+# --- filter --------------------------------------------------------------------------------
+
+
+async def test_typing_filters_fuzzily_with_a_count_and_escape_clears(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("b", "m", "n")  # "Bolt MiNing": a subsequence, not a substring
+        await pilot.pause()
+        assert titles(screen) == ["Bolt Mining expands north"]
+        assert status(screen).startswith("1 / 5")
+        assert isinstance(app.focused, Input)
+        await pilot.press("q", "z")
+        assert titles(screen) == [] and "Nothing matches" in row_text(app, 0)
+        await pilot.press("escape")
+        assert len(titles(screen)) == 5 and isinstance(app.focused, LibraryList)
+
+
+async def test_f_opens_the_filter_and_tags_match(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("f", *"freight", "enter")
+        await pilot.pause()
+        assert titles(screen) == ["Delta Freight cuts routes"]
+        assert isinstance(app.focused, LibraryList)
+        # enter opens the filtered entry; the filter stays.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and len(app.screen.entries) == 1
+
+
+async def test_the_filter_highlights_matched_letters(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("f", *"delta")
+        await pilot.pause()
+        widget = app.screen.query_one(LibraryList)
+        matched = [s.text for s in widget.render_line(0) if s.style and s.style.underline]
+        assert "".join(matched) == "Delta"
+
+
+async def test_tag_facets_in_the_command_palette(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        assert ("energy", 2) in screen.view.tags()
+        await pilot.press("ctrl+p", *"tag: energy")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert sorted(titles(screen)) == [
+            "Acme misses on energy costs",
+            "Core Power sells its grid arm",
+        ]
+        assert "tag: energy" in status(screen)
+
+
+# --- full-text search ----------------------------------------------------------------------
+
+
+async def test_slash_searches_every_field_and_n_moves_across_briefings(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        # Only in open questions: "Will Bolt Mining recover?" and in Bolt's title/subject.
+        await pilot.press("slash", *"recover", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BriefingScreen)
+        first = app.screen.loaded.briefing
+        assert first is not None and first.title == "Delta Freight cuts routes"
+        pane = app.focused
+        assert isinstance(pane, Pane) and pane.number == 4 and pane.cursor == 0
+        assert "reverse" in pane.item_views[0].render().markup  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await pilot.pause()
+        second = app.screen.loaded.briefing
+        assert second is not None and second.title == "Bolt Mining expands north"
+        await pilot.press("N")
+        await pilot.pause()
+        assert app.screen.loaded.briefing == first
+
+
+async def test_search_is_case_sensitive_only_with_a_capital(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("slash", *"ENERGY", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen) and "0 found" in status(screen)
+        await pilot.press("slash", *"energy", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BriefingScreen)
+
+
+# --- read state ----------------------------------------------------------------------------
+
+
+async def test_opening_marks_read_and_u_toggles_saved_by_id(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        assert unread(app, 0)
+        await pilot.press("enter", "escape")
+        await pilot.pause()
+        assert not unread(app, 0)
+        saved = json.loads((state_dir() / "read.json").read_text())
+        assert list(saved["read"]) == ["delta-q1"]
+        await pilot.press("j", "u")
+        await pilot.pause()
+        assert not unread(app, 1)
+    state, warnings = ReadState.load()
+    assert state.read_ids == {"delta-q1", "bolt-q3"} and warnings == []
+
+
+async def test_read_marks_follow_a_moved_file(library: Path) -> None:
+    state, _ = ReadState.load()
+    state.mark("acme-q4")
+    state.save()
+    (library / "acme.yaml").rename(library / "renamed.yaml")
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        position = screen.view.position_of(str(library / "renamed.yaml"))
+        assert position is not None and not unread(app, position)
+
+
+async def test_a_corrupt_state_file_is_set_aside_with_a_warning(library: Path) -> None:
+    path = state_dir() / "read.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        assert any("moved aside" in w for w in app.startup_warnings)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert list(path.parent.glob("read.json.corrupt-*"))
+    assert "delta-q1" in json.loads(path.read_text())["read"]
+
+
+async def test_no_state_never_writes(library: Path) -> None:
+    app = app_for(library, read_state=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("enter", "escape", "u")
+        await pilot.pause()
+    assert not (state_dir() / "read.json").exists()
+
+
+# --- live reload ---------------------------------------------------------------------------
+
+
+async def reload(app: BriefingApp, pilot: Pilot[None], *paths: Path, kind: str) -> None:
+    """Tell the library what the watcher would, and wait for the reload to land."""
+    from briefing_reader.library.watch import Change
+
+    screen = app.screen if isinstance(app.screen, LibraryScreen) else app.screen_stack[0]
+    assert isinstance(screen, LibraryScreen)
+    screen._reload([Change(kind, path) for path in paths])  # type: ignore[arg-type]
+    await settle(app, pilot)
+
+
+async def test_added_changed_and_deleted_files_update_the_list(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("j")  # on Bolt
+        new = library / "echo.yaml"
+        write(new, briefing_yaml("echo-q4", "Echo Labs doubles revenue", "Echo", "2025-06-01", "x"))
+        await reload(app, pilot, new, kind="added")
+        assert titles(screen)[0] == "Echo Labs doubles revenue"
+        assert screen.list.current is not None
+        assert screen.list.current.title == "Bolt Mining expands north"  # selection kept
+        text = (library / "core.yaml").read_text().replace("sells its grid arm", "keeps its grid")
+        write(library / "core.yaml", text)
+        await reload(app, pilot, library / "core.yaml", kind="modified")
+        assert "Core Power keeps its grid" in titles(screen)
+        (library / "acme.yaml").unlink()
+        await reload(app, pilot, library / "acme.yaml", kind="deleted")
+        assert "Acme misses on energy costs" not in titles(screen)
+        assert status(screen).startswith("5 briefings")
+
+
+async def test_the_open_briefing_reloads_keeping_pane_and_item(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        path = library / "delta.yaml"
+        more = "open_questions:\n" + "".join(
+            f"  - {{question: Question {n}?}}\n" for n in range(1, 4)
+        )
+        write(path, path.read_text().replace("open_questions:\n", more))
+        await reload(app, pilot, path, kind="modified")
+        await pilot.press("enter", "4", "j", "j")
+        await pilot.pause()
+        briefing_screen = app.screen
+        assert isinstance(briefing_screen, BriefingScreen)
+        write(path, path.read_text().replace("Question 1?", "Question one (edited)?"))
+        await reload(app, pilot, path, kind="modified")
+        assert app.screen is briefing_screen
+        briefing = briefing_screen.loaded.briefing
+        assert briefing is not None
+        assert briefing.open_questions[0].question == "Question one (edited)?"
+        pane = app.focused
+        assert isinstance(pane, Pane) and pane.number == 4 and pane.cursor == 2
+
+
+async def test_a_file_caught_mid_write_is_read_again(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing_reader.library import watch
+
+    path = library / "acme.yaml"
+    full = path.read_text()
+    write(path, full[: len(full) // 2])
+
+    def finish_writing(settling: Path, *args: object, **kwargs: object) -> bool:
+        write(settling, full)  # the writer finished while we waited for the file to settle
+        return True
+
+    monkeypatch.setattr(watch, "settled", finish_writing)
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await reload(app, pilot, path, kind="modified")
+        entry = next(e for e in screen.view.entries if e.path == str(path))
+        assert entry.error_count == 0 and entry.title == "Acme misses on energy costs"
+
+
+async def test_the_watcher_reports_a_new_file_to_the_running_app(library: Path) -> None:
+    """End to end through watchfiles: the list grows when a file appears on disk."""
+    import asyncio
+
+    app = app_for(library, watch=True)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        seen = asyncio.Event()
+        app.library_reloaded = lambda rebuilt: seen.set()  # type: ignore[attr-defined]
+        watcher = screen._watcher
+        assert watcher is not None
+        new = library / "echo.yaml"
+        for _ in range(50):  # the watch is set up asynchronously: poke until it reports
+            write(new, briefing_yaml("echo-q4", "Echo Labs", "Echo", "2025-06-01", "x"))
+            try:
+                await asyncio.wait_for(seen.wait(), 0.5)
+                break
+            except TimeoutError:
+                continue
+        await settle(app, pilot)
+        assert "Echo Labs" in titles(screen)
+
+
+# --- empty and broken folders, snapshots ---------------------------------------------------
+
+
+async def test_an_empty_folder_opens_an_empty_library(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    app = app_for(tmp_path / "empty")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        assert status(screen).startswith("0 briefings") and len(screen.view) == 0
+        assert "No briefings in" in row_text(app, 0)
+        await pilot.press("enter", "j", "u", "o")  # nothing to act on: nothing breaks
+        assert isinstance(app.screen, LibraryScreen)
+
+
+@pytest.mark.parametrize("size", [WIDE, NARROW])
+def test_library_snapshot(snap_compare: SnapCompare, library: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(app_for(library), run_before=_wait_loaded, terminal_size=size)
+
+
+def test_library_filtered_snapshot(snap_compare: SnapCompare, library: Path) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _wait_loaded(pilot)
+        await pilot.press(*"enrg")
+
+    assert snap_compare(app_for(library), run_before=run_before, terminal_size=WIDE)
+
+
+def test_empty_library_snapshot(snap_compare: SnapCompare, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("empty").mkdir()
+    assert snap_compare(app_for(Path("empty")), run_before=_wait_loaded, terminal_size=NARROW)
+
+
+def test_every_file_broken_snapshot(
+    snap_compare: SnapCompare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    folder = Path("broken")
+    folder.mkdir()
+    write(folder / "a.yaml", "format: briefing/1\nid: [unclosed\n", when=IN_2020)
+    write(folder / "b.yaml", "format: briefing/2\n", when=IN_2020)
+    write(folder / "c.yaml", "- just\n- a list\n", when=IN_2020)
+    assert snap_compare(app_for(folder), run_before=_wait_loaded, terminal_size=WIDE)
+
+
+def test_indexing_in_progress_snapshot(
+    snap_compare: SnapCompare, library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LibraryScreen, "_load_index", lambda self: None)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen._progress(3400, 10000)
+        await pilot.pause()
+
+    assert snap_compare(app_for(library), run_before=run_before, terminal_size=NARROW)
+
+
+async def _wait_loaded(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, BriefingApp)
+    await app.library_loaded.wait()
+    await settle(app, pilot)  # the preview loads on a worker
