@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from textual.pilot import Pilot
@@ -90,7 +91,7 @@ async def test_help_lists_every_library_key(tmp_path: Path) -> None:
         }
     library_keys = cli.KEYS.split("keys in the library", 1)[1].split("keys in a briefing", 1)[0]
     listed = set(re.findall(r"[^\s,]+", library_keys))
-    assert {"j", "enter", "f", "slash", "o", "u"} <= keys
+    assert {"j", "enter", "f", "/", "o", "u"} <= keys
     assert {KEY_NAMES.get(k, k) for k in keys} - listed == set(), "missing from --help"
 
 
@@ -112,14 +113,46 @@ def test_missing_path_is_a_one_line_error(capsys: pytest.CaptureFixture[str]) ->
     )
 
 
-def test_folder_without_briefings_is_a_one_line_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+class FakeApp:
+    """Stands in for the reader: records how it was made, runs no terminal."""
+
+    made: ClassVar[list[tuple[str, object, dict[str, object]]]] = []
+
+    def __init__(self, kind: str, what: object, options: dict[str, object]) -> None:
+        self.made.append((kind, what, options))
+        self.startup_warnings: list[str] = []
+        self.return_code = 0
+
+    def run(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_reader(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object, dict[str, object]]]:
+    import briefing_reader.tui as app
+
+    FakeApp.made = []
+    monkeypatch.setattr(app, "make_app", lambda what, **kw: FakeApp("reader", what, kw))
+    monkeypatch.setattr(app, "make_library_app", lambda what, **kw: FakeApp("library", what, kw))
+    return FakeApp.made
+
+
+def test_a_folder_opens_the_library_even_empty(
+    tmp_path: Path, fake_reader: list[tuple[str, object, dict[str, object]]]
 ) -> None:
     (tmp_path / "notes.txt").write_text("not a briefing")
-    assert cli.main([str(tmp_path)]) == 2
-    assert (
-        capsys.readouterr().err == f"briefing: error: no briefings (*.yaml) found in {tmp_path}\n"
-    )
+    assert cli.main([str(tmp_path), "--no-state"]) == 0
+    ((kind, what, options),) = fake_reader
+    assert (kind, what) == ("library", [tmp_path])
+    assert options["read_state"] is False and options["use_cache"] is True
+
+
+def test_files_open_straight_in_the_reader(
+    fake_reader: list[tuple[str, object, dict[str, object]]],
+) -> None:
+    assert cli.main([str(BUNDLED)]) == 0
+    ((kind, what, _),) = fake_reader
+    assert kind == "reader" and [loaded.path for loaded in what] == [BUNDLED]  # type: ignore[attr-defined]
 
 
 def test_default_is_the_local_briefings_folder(

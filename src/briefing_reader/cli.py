@@ -233,7 +233,7 @@ def _read(argv: list[str]) -> int:
 def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: bool) -> int:
     """Run the reader on loaded ``what``, or (``library``) on the library of those paths."""
     from briefing_reader.config import Config, load_config, save_config
-    from briefing_reader.tui.app import make_app, make_library_app  # Textual from here on
+    from briefing_reader.tui import make_app, make_library_app  # Textual from here on
 
     config, warnings = load_config()
     for warning in warnings:
