@@ -30,6 +30,7 @@ test: lint
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/library.py
 
 clean:
 	rm -rf $(VENV) build dist

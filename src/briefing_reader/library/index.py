@@ -26,7 +26,8 @@ from briefing_reader.checks.validate import SourceCache, check_loaded, source_pa
 from briefing_reader.config import cache_dir
 from briefing_reader.files import write_atomic
 from briefing_reader.library.search import entry_text
-from briefing_reader.loading import discover, load_file
+from briefing_reader.loading import load_file
+from briefing_reader.loading.discover import discover_names
 
 # Bump when Entry's fields, the row layout or what goes into an entry changes.
 FORMAT_VERSION = 2
@@ -181,7 +182,7 @@ class Index:
         cache never raise.
         """
         scan_ns = time.time_ns()  # before any stat: see RACY_NS
-        paths = discover(folders)
+        names = discover_names(folders)
         if cache_path is None:
             cache_path = cache_dir() / CACHE_NAME
         texts_path = cache_path.with_name(TEXTS_NAME)
@@ -189,8 +190,7 @@ class Index:
         source_stamps: dict[str, Stamp] = {}
         rows: list[_Row | None] = []
         todo: list[tuple[int, str, Stamp]] = []
-        for position, path in enumerate(paths):
-            name = str(path)
+        for position, name in enumerate(names):
             stamp = _stat(name)
             row = cached.get(os.path.abspath(name))
             if row is not None and _still_valid(row, name, stamp, source_stamps):
@@ -431,14 +431,24 @@ def _row_to_json(row: _Row) -> list[Any]:
     ]  # fmt: skip
 
 
+def _signatures() -> frozenset[tuple[type, ...]]:
+    """Every row shape _TYPES allows, as the exact types of its values."""
+    shapes: list[tuple[type, ...]] = [()]
+    for types in _TYPES:
+        shapes = [(*shape, kind) for shape in shapes for kind in types]  # type: ignore[misc]
+    return frozenset(shapes)
+
+
+_SIGNATURES = _signatures()
+
+
 def _row_from_json(raw: object) -> _Row | None:
     # Checked field by field: an edited or half-written cache must not put a number where
-    # the list shows a title, or crash the app later on.
-    if not isinstance(raw, list) or len(raw) != len(_TYPES):
+    # the list shows a title, or crash the app later on. One set lookup of the row's exact
+    # types does it (bool is no int here, as JSON's true is no number): 10,000 rows are
+    # read at every start.
+    if not isinstance(raw, list) or tuple(map(type, raw)) not in _SIGNATURES:
         return None
-    for value, types in zip(raw, _TYPES, strict=True):
-        if not isinstance(value, types) or (isinstance(value, bool) and types == (int,)):
-            return None
     tags = raw[10]
     if not all(isinstance(tag, str) for tag in tags):
         return None

@@ -60,7 +60,7 @@ class LibraryView:
         self.order: list[int] = []  # indices into entries, as listed
         self._sorted: list[int] = []
         self._matched: list[int] | None = None  # the filter's result for self.query
-        self._filter = FuzzyFilter([])
+        self._filter: FuzzyFilter | None = None  # built at the first keystroke
         self.set_entries(entries)
 
     # --- what is in the library ------------------------------------------------------------
@@ -68,8 +68,11 @@ class LibraryView:
     def set_entries(self, entries: Iterable[Entry]) -> None:
         """Replace every entry (after indexing or a reload); keeps filter, tag and sort."""
         self.entries = list(entries)
-        self._filter = FuzzyFilter([haystack(e) for e in self.entries])
+        self._filter = None
+        # Matches for the old entries mean nothing now: filter the new ones again.
         self._matched = None
+        if self.query:
+            self._matched = self._fuzzy().filter(self.query)
         self._resort()
 
     def position_of(self, path: str) -> int | None:
@@ -117,8 +120,14 @@ class LibraryView:
                 if self._matched is not None and previous and query.startswith(previous)
                 else None
             )
-            self._matched = self._filter.filter(query, within)
+            self._matched = self._fuzzy().filter(query, within)
         self._apply_filter()
+
+    def _fuzzy(self) -> FuzzyFilter:
+        # Built on first use: a library that is never filtered never pays for it.
+        if self._filter is None:
+            self._filter = FuzzyFilter([haystack(e) for e in self.entries])
+        return self._filter
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag

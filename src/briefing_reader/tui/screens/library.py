@@ -103,7 +103,10 @@ class LibraryScreen(Screen[None]):
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:
+        was_wide = self.has_class("-wide")
         self._apply_size(event.size.width)
+        if self.has_class("-wide") and not was_wide and self.index is not None:
+            self._show_preview(self.list.current)  # not kept up to date while hidden
 
     def _apply_size(self, width: int) -> None:
         self.set_class(width >= WIDE_FROM, "-wide")
@@ -136,7 +139,8 @@ class LibraryScreen(Screen[None]):
         if loaded is not None:
             loaded.set()
         if self.watch and self._watcher is None:
-            self._start_watching()
+            # After the full list is on screen: starting the watch costs a few milliseconds.
+            self.call_after_refresh(self._start_watching)
 
     def _status(self) -> Content:
         if self.indexing is not None:
@@ -178,6 +182,7 @@ class LibraryScreen(Screen[None]):
 
     def on_library_list_highlighted(self, message: LibraryList.Highlighted) -> None:
         self._show_preview(message.entry)
+        self.refresh_bindings()  # u is offered only on a briefing that has an id
 
     def _show_preview(self, entry: Entry | None) -> None:
         if not self.has_class("-wide"):
@@ -395,6 +400,7 @@ class LibraryScreen(Screen[None]):
         self.search_query = query
         self.search_sources = sources
         self._update_status()
+        self.refresh_bindings()  # n and N now have somewhere to go
         if not self._matches:
             self.notify(f"Not found: {query}", severity="warning", markup=False)
             return
