@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from briefing_reader import cli
+from briefing_reader.library.prefetch import Prefetch
 from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.keys import key_help
 from tests.conftest import BUNDLED, FIXTURES, ROOT, load
@@ -145,6 +146,11 @@ def test_a_folder_opens_the_library_even_empty(
     ((kind, what, options),) = fake_reader
     assert (kind, what) == ("library", [tmp_path])
     assert options["read_state"] is False and options["use_cache"] is True
+    # The index is already being read in a child process, before Textual starts.
+    prefetch = options["prefetch"]
+    assert isinstance(prefetch, Prefetch)
+    index = prefetch.wait()
+    assert index is not None and len(index) == 0
 
 
 def test_files_open_straight_in_the_reader(

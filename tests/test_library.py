@@ -393,3 +393,37 @@ def test_a_failed_cache_write_leaves_the_old_cache(
     assert cache.read_bytes() == before
     # No temporary file left behind: only the index and its texts, as they were.
     assert sorted(cache.parent.iterdir()) == sorted([cache, cache.with_name(TEXTS_NAME)])
+
+
+# --- the index read in a child process while the reader starts -------------------------------
+
+
+def test_a_prefetched_index_is_the_index_and_reports_progress(library: Path) -> None:
+    from briefing_reader.library.prefetch import Prefetch
+
+    prefetch = Prefetch.start([library], use_cache=True)
+    assert prefetch is not None
+    seen: list[tuple[int, int]] = []
+    index = prefetch.wait(lambda done, total: seen.append((done, total)))
+    assert index is not None and seen[-1] == (12, 12)
+    assert index.entries == fresh(library).entries
+    # The child wrote the cache as Index.load does: the next start reuses every entry.
+    assert Index.load([library]).stats.reused == 12
+
+
+def test_a_prefetch_that_fails_returns_none_so_the_reader_indexes_itself(tmp_path: Path) -> None:
+    from briefing_reader.library.prefetch import Prefetch
+
+    prefetch = Prefetch.start([tmp_path / "missing"], use_cache=False)
+    assert prefetch is not None
+    assert prefetch.wait() is None  # PathNotFound in the child: no index, no hang
+
+
+def test_a_cancelled_prefetch_leaves_no_process_behind(library: Path) -> None:
+    from briefing_reader.library.prefetch import Prefetch
+
+    prefetch = Prefetch.start([library], use_cache=False)
+    assert prefetch is not None
+    prefetch.cancel()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(prefetch.pid, os.WNOHANG)  # already reaped

@@ -14,12 +14,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_reader import __version__
-from briefing_reader.checks.validate import SourceCache, check_file
-from briefing_reader.loading import Loaded, Problem, discover
-from briefing_reader.loading.discover import PathNotFound
-from briefing_reader.output.json_out import problem_as_json
+from briefing_reader.loading.discover import PathNotFound, discover
+
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded, Problem
 
 PROG = "briefing"
 
@@ -169,6 +170,9 @@ def briefing_files(given: list[Path], *, or_default: bool = False) -> list[Path]
 
 def load_files(files: list[Path]) -> list[Loaded]:
     """Each file, checked as `validate` checks it."""
+    # Imported here: a library opens from its cache without parsing any YAML in this process.
+    from briefing_reader.checks.validate import SourceCache, check_file
+
     cache = SourceCache()
     return [check_file(path, cache=cache) for path in files]
 
@@ -232,6 +236,13 @@ def _read(argv: list[str]) -> int:
 
 def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: bool) -> int:
     """Run the reader on loaded ``what``, or (``library``) on the library of those paths."""
+    prefetch = None
+    if library:
+        from briefing_reader.library.prefetch import Prefetch
+
+        # First, while this process has one thread: the index is read on the other core
+        # while Textual starts on this one.
+        prefetch = Prefetch.start(what, use_cache=not args.no_cache)  # type: ignore[arg-type]
     from briefing_reader.config import Config, load_config, save_config
     from briefing_reader.tui import make_app, make_library_app  # Textual from here on
 
@@ -253,6 +264,7 @@ def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: 
             save_theme=remember,
             use_cache=not args.no_cache,
             read_state=not args.no_state,
+            prefetch=prefetch,
         )
     else:
         app = make_app(what, theme=args.theme, config=config, save_theme=remember)  # type: ignore[arg-type]
@@ -286,6 +298,9 @@ def validate(argv: list[str]) -> int:
         files = discover(args.paths)
     except PathNotFound as missing:
         return fail(f"no such file or folder: {missing}")
+    from briefing_reader.checks.validate import SourceCache, check_file
+    from briefing_reader.output.json_out import problem_as_json
+
     cache = SourceCache()
     results = [check_file(path, cache=cache) for path in files]
     problems = sorted(

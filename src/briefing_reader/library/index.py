@@ -19,15 +19,15 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from briefing_reader import __version__
-from briefing_reader.checks.validate import SourceCache, check_loaded, source_path
 from briefing_reader.config import cache_dir
 from briefing_reader.files import write_atomic
-from briefing_reader.library.search import entry_text
-from briefing_reader.loading import load_file
 from briefing_reader.loading.discover import discover_names
+
+if TYPE_CHECKING:
+    from briefing_reader.checks.validate import SourceCache
 
 # Bump when Entry's fields, the row layout or what goes into an entry changes.
 FORMAT_VERSION = 2
@@ -119,6 +119,15 @@ class Index:
     def __len__(self) -> int:
         return len(self.entries)
 
+    @property
+    def pending_texts(self) -> dict[str, str]:
+        """The search texts held in memory (those the texts cache does not have)."""
+        return self._texts
+
+    @property
+    def texts_path(self) -> Path | None:
+        return self._texts_path
+
     def texts(self) -> list[str]:
         """Every entry's search text (:func:`~briefing_reader.library.search.entry_text`).
 
@@ -130,6 +139,8 @@ class Index:
             self._texts.update(_read_texts(self._texts_path, missing))
             missing = [e for e in missing if e.path not in self._texts]
         if missing:
+            from briefing_reader.checks.validate import SourceCache
+
             cache = SourceCache()
             for entry in missing:
                 row = _build_row(entry.path, _stat(entry.path), cache)
@@ -234,6 +245,8 @@ def build_entry(path: Path, cache: SourceCache | None = None) -> Entry:
 
 def build_entry_and_text(path: Path, cache: SourceCache | None = None) -> tuple[Entry, str]:
     """The index entry of one file and its search text (for live reload of one file)."""
+    from briefing_reader.checks.validate import SourceCache
+
     name = str(path)
     row = _build_row(name, _stat(name), cache or SourceCache())
     return row.entry, row.text or ""
@@ -251,6 +264,11 @@ def _stat(name: str) -> Stamp:
 
 
 def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
+    # Imported here: a warm start reads only the cache, and need not load YAML at all.
+    from briefing_reader.checks.validate import check_loaded, source_path
+    from briefing_reader.library.search import entry_text
+    from briefing_reader.loading import load_file
+
     path = Path(name)
     loaded = load_file(path)
     source = source_path(loaded)
@@ -279,6 +297,8 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
 
 
 def _build_rows(jobs: list[tuple[str, Stamp]], progress: Progress | None = None) -> list[_Row]:
+    from briefing_reader.checks.validate import SourceCache
+
     # One SourceCache per batch: neighbouring briefings usually share source articles.
     cache = SourceCache()
     rows = []

@@ -16,10 +16,11 @@ from textual.screen import Screen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from briefing_reader.library.prefetch import Prefetch
     from briefing_reader.library.state import ReadState
+    from briefing_reader.loading import Loaded
 
 from briefing_reader.config import Config
-from briefing_reader.loading import Loaded
 from briefing_reader.terminal import clipboard_sequences, tmux_load_buffer
 from briefing_reader.tui.screens.briefing import BriefingScreen
 
@@ -163,12 +164,14 @@ def make_library_app(
     read_state: ReadState | bool = True,
     watch: bool = True,
     index_workers: int | None = None,
+    prefetch: Prefetch | None = None,
 ) -> BriefingApp:
     """The reader opening on the library of ``folders``.
 
     ``read_state``: True reads and saves the marks in the XDG state folder, False keeps them
     in memory only (``--no-state``), or a ReadState to use. Returns before indexing starts;
-    ``app.library_loaded`` is set once the list is full.
+    ``app.library_loaded`` is set once the list is full. ``prefetch`` is the index being
+    read in a child process (the CLI starts it before importing Textual).
     """
     from briefing_reader.library.state import ReadState
     from briefing_reader.tui.screens.library import LibraryScreen
@@ -183,7 +186,12 @@ def make_library_app(
 
     def library() -> Screen[None]:
         return LibraryScreen(
-            folders, state, use_cache=use_cache, watch=watch, index_workers=index_workers
+            folders,
+            state,
+            use_cache=use_cache,
+            watch=watch,
+            index_workers=index_workers,
+            prefetch=prefetch,
         )
 
     app = BriefingApp([], theme=theme, config=config, save_theme=save_theme, library=library)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import MutableSequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from textual import events
 from textual.app import ComposeResult
@@ -14,12 +14,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from briefing_reader.loading import Loaded
 from briefing_reader.model import SECTIONS, CeoQuote, Item
 from briefing_reader.tui.widgets.header import header
 from briefing_reader.tui.widgets.links import linked
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
+
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
 WIDE_FROM = 100

@@ -19,18 +19,18 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from briefing_reader.library.entries import LazyBriefings
 from briefing_reader.library.index import Entry, Index, build_entry_and_text
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import SORT_NAMES, LibraryView
-from briefing_reader.loading import Loaded
 from briefing_reader.tui.screens.briefing import WIDE_FROM, BriefingScreen
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.preview import Preview
 
 if TYPE_CHECKING:
+    from briefing_reader.library.prefetch import Prefetch
     from briefing_reader.library.search import TextSearch
     from briefing_reader.library.watch import Change
+    from briefing_reader.loading import Loaded
 
 
 class LibraryScreen(Screen[None]):
@@ -56,8 +56,10 @@ class LibraryScreen(Screen[None]):
         use_cache: bool = True,
         watch: bool = True,
         index_workers: int | None = None,
+        prefetch: Prefetch | None = None,
     ) -> None:
         super().__init__()
+        self.prefetch = prefetch
         self.folders = folders
         self.state = state
         self.use_cache = use_cache
@@ -72,6 +74,8 @@ class LibraryScreen(Screen[None]):
         self._matches: list[str] = []  # paths with a search match, in list order
         self._briefing: BriefingScreen | None = None
         self._save_warned = False
+        self._markable = False  # whether u applies to the highlighted entry
+        self._closing = False
         self._watcher: object | None = None
 
     def compose(self) -> ComposeResult:
@@ -118,9 +122,17 @@ class LibraryScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        index = Index.load(
-            self.folders, use_cache=self.use_cache, workers=self.index_workers, progress=progress
-        )
+        prefetch = self.prefetch
+        index = prefetch.wait(progress) if prefetch is not None else None
+        if self._closing:
+            return
+        if index is None:  # no child process, or it failed: index here
+            index = Index.load(
+                self.folders,
+                use_cache=self.use_cache,
+                workers=self.index_workers,
+                progress=progress,
+            )
         self.app.call_from_thread(self._indexed, index)
 
     def _progress(self, done: int, total: int) -> None:
@@ -182,7 +194,12 @@ class LibraryScreen(Screen[None]):
 
     def on_library_list_highlighted(self, message: LibraryList.Highlighted) -> None:
         self._show_preview(message.entry)
-        self.refresh_bindings()  # u is offered only on a briefing that has an id
+        markable = message.entry is not None and message.entry.id is not None
+        if markable != self._markable:
+            # u is offered only on a briefing with an id; redrawing the footer on every
+            # cursor move would cost more than the move itself.
+            self._markable = markable
+            self.refresh_bindings()
 
     def _show_preview(self, entry: Entry | None) -> None:
         if not self.has_class("-wide"):
@@ -208,6 +225,8 @@ class LibraryScreen(Screen[None]):
         self.open_at(message.position)
 
     def open_at(self, position: int, *, first_hit: bool = False) -> None:
+        from briefing_reader.library.entries import LazyBriefings
+
         paths = [self.view.entries[i].path for i in self.view.order]
         screen = BriefingScreen(LazyBriefings(paths), index=position, library=self)
         if first_hit:
@@ -441,6 +460,9 @@ class LibraryScreen(Screen[None]):
             self.app.call_from_thread(self._reload, changes)
 
     def on_unmount(self) -> None:
+        self._closing = True
+        if self.prefetch is not None:
+            self.prefetch.cancel()
         watcher = self._watcher
         if watcher is not None:
             watcher.stop()  # type: ignore[attr-defined]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.binding import Binding
 from textual.content import Content
 
-from briefing_reader.loading import Loaded
 from briefing_reader.tui.screens.text_modal import TextModal
+
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded
 
 
 class ProblemsScreen(TextModal):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from briefing_reader.loading import Loaded
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded
 
 
 class ErrorView(VerticalScroll, can_focus=True):

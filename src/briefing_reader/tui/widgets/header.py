@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from textual.containers import VerticalGroup
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing_reader.loading import Loaded
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded
 
 
 def meta_content(loaded: Loaded, position: str) -> Content:

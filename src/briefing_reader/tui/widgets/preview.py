@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -9,9 +11,11 @@ from textual.widgets import Static
 
 from briefing_reader.library.index import Entry
 from briefing_reader.library.view import shown_date
-from briefing_reader.loading import Loaded
 from briefing_reader.model import SECTIONS
 from briefing_reader.tui.widgets.links import linked
+
+if TYPE_CHECKING:
+    from briefing_reader.loading import Loaded
 
 # Enough facts to tell briefings apart at a glance; enter shows them all.
 PREVIEW_FACTS = 6

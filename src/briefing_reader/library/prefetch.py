@@ -1,0 +1,150 @@
+"""Index a library in a child process while the reader starts up, on the other core.
+
+Starting Textual and painting the first screen keep one core busy for a few hundred
+milliseconds; reading the index cache (or parsing every file) in a thread of the same
+process would wait for the same interpreter lock. The CLI therefore forks, before Textual
+is imported and while the process has a single thread (so forking is safe), a child that
+runs :meth:`Index.load` and sends back its progress and the finished index through a pipe.
+
+The pipe carries pickles, which is safe here: they come from our own child, never from a
+file someone else could have written. Anything that goes wrong (no fork on this system, the
+child dying) only means the reader indexes in a thread instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import struct
+import threading
+from pathlib import Path
+
+from briefing_reader.library.index import Entry, Index, IndexStats, Progress
+
+
+class Prefetch:
+    """A running child process indexing some folders; :meth:`wait` collects the index.
+
+    A thread of ours drains the pipe from the start: reading releases the interpreter
+    lock, so the bytes arrive while Textual starts, and only decoding them is left.
+    """
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid = pid
+        self._fd = fd
+        self._done = False
+        self._lock = threading.Lock()
+        self._progress: Progress | None = None
+        self._latest: tuple[int, int] | None = None
+        self._index: Index | None = None
+        self._reader = threading.Thread(target=self._read, name="prefetch", daemon=True)
+        self._reader.start()
+
+    @classmethod
+    def start(cls, folders: list[Path], *, use_cache: bool = True) -> Prefetch | None:
+        """Fork the child, or None where that cannot be done (then index in a thread)."""
+        if not hasattr(os, "fork"):
+            return None
+        read_fd, write_fd = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(read_fd)
+            os.close(write_fd)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(read_fd)
+            _child(folders, use_cache, write_fd)
+        os.close(write_fd)
+        return cls(pid, read_fd)
+
+    def _read(self) -> None:
+        with os.fdopen(self._fd, "rb") as stream:
+            while True:
+                header = stream.read(_HEADER.size)
+                if len(header) < _HEADER.size:
+                    return  # the child died or was stopped: wait() says None
+                kind, first, second = _HEADER.unpack(header)
+                if kind == _PROGRESS:
+                    with self._lock:
+                        self._latest = (first, second)
+                        report = self._progress
+                    if report is not None:
+                        report(first, second)
+                    continue
+                payload = stream.read(first)
+                if len(payload) == first:
+                    # Decoded here, as soon as it arrives: a few milliseconds of work that
+                    # would otherwise wait for the reader's screen to be ready to take it.
+                    self._index = _decode(payload)
+                return
+
+    def wait(self, progress: Progress | None = None) -> Index | None:
+        """Block until the child is done (call it from a worker thread); None if it failed."""
+        with self._lock:
+            self._progress = progress
+            latest = self._latest
+        if latest is not None and progress is not None:
+            progress(*latest)
+        self._reader.join()
+        self._reap()
+        return self._index
+
+    def cancel(self) -> None:
+        """Stop the child (the reader is quitting before the index came)."""
+        if not self._done:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._reap()
+
+    def _reap(self) -> None:
+        if not self._done:
+            self._done = True
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self.pid, 0)
+
+
+def _decode(payload: bytes) -> Index | None:
+    try:
+        rows, stats, texts, texts_path = pickle.loads(payload)
+        return Index(
+            map(Entry._make, rows), IndexStats._make(stats), texts=texts, texts_path=texts_path
+        )
+    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return None
+
+
+# A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the index.
+_HEADER = struct.Struct("<cQQ")
+_PROGRESS = b"p"
+_INDEX = b"i"
+
+
+def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
+    code = 0
+    try:
+        with os.fdopen(write_fd, "wb") as out:
+
+            def progress(done: int, total: int) -> None:
+                out.write(_HEADER.pack(_PROGRESS, done, total))
+                out.flush()
+
+            index = Index.load(folders, use_cache=use_cache, progress=progress)
+            # Plain tuples, not Entry objects: they unpickle in C, with no class to look up.
+            payload = pickle.dumps(
+                (
+                    [tuple(entry) for entry in index.entries],
+                    tuple(index.stats),
+                    index.pending_texts,
+                    index.texts_path,
+                ),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
+            out.write(_HEADER.pack(_INDEX, len(payload), 0))
+            out.write(payload)
+    except BaseException:
+        code = 1  # the parent sees the pipe close without an index and indexes itself
+    finally:
+        os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
