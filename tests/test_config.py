@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from briefing_reader.config import (
     save_config,
     state_dir,
 )
+from tests.conftest import imports_none_of
 
 
 @pytest.fixture
@@ -531,12 +530,4 @@ def test_save_into_a_file_instead_of_a_folder_raises_oserror(tmp_path: Path) -> 
 
 
 def test_config_module_does_not_import_textual() -> None:
-    check = (
-        "import sys, briefing_reader.config; "
-        "loaded = sorted(m for m in sys.modules if m.startswith('textual')); "
-        "assert not loaded, loaded"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    imports_none_of("briefing_reader.config")

@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import queue
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ import yaml
 
 from briefing_reader.library import watch
 from briefing_reader.library.watch import Change, FolderWatcher, settled
+from tests.conftest import imports_none_of
 
 TIMEOUT = 10
 BRIEFING = "title: Quarterly results\nsummary: " + "revenue fell " * 200 + "\n"
@@ -348,13 +347,4 @@ def test_settled_gives_up_on_a_file_that_keeps_changing(
 
 
 def test_watch_never_imports_textual_or_rich_or_watchfiles_up_front() -> None:
-    check = (
-        "import sys, briefing_reader.library.watch; "
-        "loaded = sorted(m for m in sys.modules "
-        "if m.split('.')[0] in ('textual', 'rich', 'watchfiles')); "
-        "assert not loaded, loaded"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
+    imports_none_of("briefing_reader.library.watch", ("textual", "rich", "watchfiles"))

@@ -39,6 +39,9 @@ class Prefetch:
         self._progress: Progress | None = None
         self._latest: tuple[int, int] | None = None
         self._index: Index | None = None
+        # Set by the reader once its first frame is drawn: decoding holds the interpreter
+        # lock, and the first frame is what the user is waiting for.
+        self.may_decode = threading.Event()
         self._reader = threading.Thread(target=self._read, name="prefetch", daemon=True)
         self._reader.start()
 
@@ -76,8 +79,9 @@ class Prefetch:
                     continue
                 payload = stream.read(first)
                 if len(payload) == first:
-                    # Decoded here, as soon as it arrives: a few milliseconds of work that
-                    # would otherwise wait for the reader's screen to be ready to take it.
+                    # Decoded here, not by the screen's worker: then it is ready the moment
+                    # the screen asks. The bound is only for a reader that never draws.
+                    self.may_decode.wait(DECODE_WAIT_S)
                     self._index = _decode(payload)
                 return
 
@@ -115,6 +119,8 @@ def _decode(payload: bytes) -> Index | None:
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return None
 
+
+DECODE_WAIT_S = 2.0
 
 # A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the index.
 _HEADER = struct.Struct("<cQQ")

@@ -5,7 +5,24 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from textual.app import App
+from textual.binding import Binding
 from textual.screen import Screen
+
+
+def movement_bindings(scope: str, noun: str) -> list[Binding]:
+    """The keys that move a cursor through a list, the same in a pane and in the library.
+
+    ``scope`` prefixes the binding ids (``pane.down``, ``library.down``, ...); ``noun`` names
+    what the cursor moves over in the help ("item", "briefing").
+    """
+    return [
+        Binding("down,j", "cursor(1)", f"Next {noun}", show=False, id=f"{scope}.down"),
+        Binding("up,k", "cursor(-1)", f"Previous {noun}", show=False, id=f"{scope}.up"),
+        Binding("home,g", "first", f"First {noun}", show=False, id=f"{scope}.first"),
+        Binding("end,G", "last", f"Last {noun}", show=False, id=f"{scope}.last"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id=f"{scope}.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id=f"{scope}.page_up"),
+    ]
 
 
 class KeyHelp(NamedTuple):

@@ -104,6 +104,8 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
         self.list.focus()
+        if self.prefetch is not None:
+            self.call_after_refresh(self.prefetch.may_decode.set)
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:

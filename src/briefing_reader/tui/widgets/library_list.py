@@ -22,6 +22,7 @@ from textual.strip import Strip
 from briefing_reader.library.index import Entry
 from briefing_reader.library.search import fuzzy_spans
 from briefing_reader.library.view import LibraryView, haystack, shown_date
+from briefing_reader.tui.keys import movement_bindings
 
 CURSOR = "\u258c"  # ▌
 UNREAD = "\u25cf"  # ●
@@ -54,12 +55,7 @@ class LibraryList(ScrollView, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor(1)", "Next briefing", show=False, id="library.down"),
-        Binding("up,k", "cursor(-1)", "Previous briefing", show=False, id="library.up"),
-        Binding("home,g", "first", "First briefing", show=False, id="library.first"),
-        Binding("end,G", "last", "Last briefing", show=False, id="library.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="library.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="library.page_up"),
+        *movement_bindings("library", "briefing"),
         Binding("enter", "select", "Open", id="library.open"),
     ]
 

@@ -11,6 +11,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from briefing_reader.model import Item, Section
+from briefing_reader.tui.keys import movement_bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
 
@@ -22,12 +23,7 @@ class Pane(VerticalScroll, can_focus=True):
     """
 
     BINDINGS = [
-        Binding("down,j", "cursor(1)", "Next item", show=False, id="pane.down"),
-        Binding("up,k", "cursor(-1)", "Previous item", show=False, id="pane.up"),
-        Binding("home,g", "first", "First item", show=False, id="pane.first"),
-        Binding("end,G", "last", "Last item", show=False, id="pane.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="pane.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="pane.page_up"),
+        *movement_bindings("pane", "item"),
         Binding("enter", "toggle", "Expand", id="pane.toggle"),
     ]
 
