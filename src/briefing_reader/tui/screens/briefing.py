@@ -468,7 +468,10 @@ class BriefingScreen(Screen[None]):
     def _go_to_hit(self, number: int) -> None:
         hits = self._hits()
         if not hits:
-            self.notify("The match is in the briefing's title or summary.", markup=False)
+            self.notify(
+                "No match in the panes: it is in the title, the summary or (s) the source.",
+                markup=False,
+            )
             return
         number = number % len(hits)
         self._hit = number

@@ -148,7 +148,9 @@ class LibraryScreen(Screen[None]):
         self.view.set_entries(index.entries)
         self.list.refresh_rows()
         self._update_status()
-        self._show_preview(self.list.current)
+        # After the full list is drawn: the preview parses a briefing (and so first imports
+        # the YAML loader), which would hold up that frame.
+        self.call_after_refresh(lambda: self._show_preview(self.list.current))
         loaded = getattr(self.app, "library_loaded", None)
         if loaded is not None:
             loaded.set()
