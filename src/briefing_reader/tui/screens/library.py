@@ -292,7 +292,7 @@ class LibraryScreen(Screen[None]):
             return bool(self._matches)
         if action == "clear":
             return self.view.filtered or bool(self.search_query)
-        if action in ("toggle_read",):
+        if action == "toggle_read":
             entry = self.list.current if self.is_mounted else None
             return entry is not None and entry.id is not None
         return True

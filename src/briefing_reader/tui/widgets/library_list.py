@@ -90,6 +90,7 @@ class LibraryList(ScrollView, can_focus=True):
         self.view = view
         self.border_title = "Library"
         self._highlighted: str | None = None  # path of the entry last announced
+        self._center = False  # the next cursor move scrolls it to the middle
         self.empty_message = ""  # shown when no row is: why the list is empty, what to do
 
     # --- state from the screen -------------------------------------------------------------
@@ -114,7 +115,7 @@ class LibraryList(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
         self.refresh_line(new)
-        self._scroll_to_cursor(getattr(self, "_center", False))
+        self._scroll_to_cursor(self._center)
         self._center = False
         entry = self.current
         path = entry.path if entry else None
