@@ -8,6 +8,7 @@ Indexing, searching and reloading run on worker threads, so keys work while they
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -252,11 +253,15 @@ class LibraryScreen(Screen[None]):
 
     def toggle_read(self, loaded: Loaded) -> None:
         if loaded.briefing is not None:
-            briefing_id = loaded.briefing.id
-            now = not self.state.is_read(briefing_id)
-            self.state.mark(briefing_id, now)
-            self._read_changed()
+            now = self._toggle_read(loaded.briefing.id)
             self.notify(f"Marked {'read' if now else 'unread'}.", timeout=2)
+
+    def _toggle_read(self, briefing_id: str) -> bool:
+        """Flip one briefing's read mark, save it and show it; whether it is read now."""
+        now = not self.state.is_read(briefing_id)
+        self.state.mark(briefing_id, now)
+        self._read_changed()
+        return now
 
     def _read_changed(self) -> None:
         try:
@@ -265,8 +270,12 @@ class LibraryScreen(Screen[None]):
             if not self._save_warned:  # once: the marks still hold for this session
                 self._save_warned = True
                 self.notify(f"Could not save read marks: {exc}", severity="warning", markup=False)
+        self._relist(self.view.read_changed)
+
+    def _relist(self, change: Callable[[], object]) -> None:
+        """Apply ``change`` to the view and redraw the list, the cursor on the same briefing."""
         current = self.list.current
-        self.view.read_changed()
+        change()
         self.list.refresh_rows(keep_path=current.path if current else None)
 
     def next_match(self, path: str, step: int) -> str | None:
@@ -310,9 +319,7 @@ class LibraryScreen(Screen[None]):
 
     def on_input_changed(self, message: Input.Changed) -> None:
         if message.input.id == "library-filter":
-            current = self.list.current
-            self.view.set_query(message.value)
-            self.list.refresh_rows(keep_path=current.path if current else None)
+            self._relist(lambda: self.view.set_query(message.value))
             self._update_status()
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
@@ -351,9 +358,7 @@ class LibraryScreen(Screen[None]):
         field.remove_class("-shown")
         with field.prevent(Input.Changed):
             field.value = ""
-        current = self.list.current
-        self.view.clear_filter()
-        self.list.refresh_rows(keep_path=current.path if current else None)
+        self._relist(self.view.clear_filter)
         self._update_status()
 
     def action_clear(self) -> None:
@@ -366,23 +371,17 @@ class LibraryScreen(Screen[None]):
         self.list.focus()
 
     def action_sort(self) -> None:
-        current = self.list.current
-        self.view.cycle_sort()
-        self.list.refresh_rows(keep_path=current.path if current else None)
+        self._relist(self.view.cycle_sort)
         self._update_status()
 
     def action_toggle_read(self) -> None:
         entry = self.list.current
         if entry is not None and entry.id is not None:
-            now = not self.state.is_read(entry.id)
-            self.state.mark(entry.id, now)
-            self._read_changed()
+            self._toggle_read(entry.id)
 
     def set_tag(self, tag: str | None) -> None:
         """Show only the briefings with ``tag`` (from the command palette's tag facets)."""
-        current = self.list.current
-        self.view.set_tag(tag)
-        self.list.refresh_rows(keep_path=current.path if current else None)
+        self._relist(lambda: self.view.set_tag(tag))
         self._update_status()
         self.list.focus()
 
@@ -491,7 +490,6 @@ class LibraryScreen(Screen[None]):
     def _reloaded(self, rebuilt: dict[str, tuple[Entry, str] | None]) -> None:
         if self.index is None:
             return
-        current = self.list.current
         entries = {entry.path: entry for entry in self.index.entries}
         texts: dict[str, str] = {}
         for path, result in rebuilt.items():
@@ -503,8 +501,8 @@ class LibraryScreen(Screen[None]):
         ordered = sorted(entries.values(), key=lambda e: e.path)
         self.index = self.index.replaced(ordered, texts)
         self._search = None
-        self.view.set_entries(self.index.entries)
-        self.list.refresh_rows(keep_path=current.path if current else None)
+        index = self.index
+        self._relist(lambda: self.view.set_entries(index.entries))
         self._update_status()
         self._show_preview(self.list.current)
         briefing = self._briefing
