@@ -64,7 +64,7 @@ class LibraryScreen(Screen[None]):
         self.folders = folders
         self.state = state
         self.use_cache = use_cache
-        self.watch = watch
+        self.watch_folders = watch
         self.index_workers = index_workers
         self.view = LibraryView(is_read=state.is_read)
         self.index: Index | None = None
@@ -155,7 +155,7 @@ class LibraryScreen(Screen[None]):
         loaded = getattr(self.app, "library_loaded", None)
         if loaded is not None:
             loaded.set()
-        if self.watch and self._watcher is None:
+        if self.watch_folders and self._watcher is None:
             # After the full list is on screen: starting the watch costs a few milliseconds.
             self.call_after_refresh(self._start_watching)
 

@@ -50,7 +50,7 @@ class ItemView(Static):
         self.item = item
         self.index = index
         self.expanded = False
-        self.query: str | None = None
+        self.search_text: str | None = None
         self.details = item.details()
         super().__init__(heading_content(item), classes="item -highlight" if highlight else "item")
 
@@ -67,17 +67,17 @@ class ItemView(Static):
 
     def mark(self, query: str | None) -> None:
         """Show every occurrence of a search ``query`` (None: none)."""
-        if query != self.query:
-            self.query = query
+        if query != self.search_text:
+            self.search_text = query
             self._show()
 
     def _show(self) -> None:
         content = heading_content(self.item)
         if self.expanded:
             content = Content("\n").join([content, details_content(self.details)])
-        if self.query:
+        if self.search_text:
             from briefing_reader.library.search import text_spans
 
-            for start, end in text_spans(content.plain, self.query):
+            for start, end in text_spans(content.plain, self.search_text):
                 content = content.stylize("reverse", start, end)
         self.update(content)
