@@ -1,27 +1,41 @@
-"""The settings file: defaults, warnings that point at the line, atomic saves, XDG folders."""
+"""The settings file: defaults, warnings that point at the line (binding ids and clashes
+too), saves that keep the user's comments, --theme for one run, XDG folders."""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tomllib
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual.binding import Binding
+from textual.pilot import Pilot
 
+from briefing_reader import cli
 from briefing_reader import config as config_module
 from briefing_reader.config import (
     Config,
     cache_dir,
     config_path,
-    dump_config,
     load_config,
-    save_config,
+    save_theme,
     state_dir,
+    with_theme,
 )
-from tests.conftest import imports_none_of
+from briefing_reader.tui.app import BriefingApp
+from briefing_reader.tui.keymap import key_scopes, keymap_warnings
+from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.screens.library import LibraryScreen
+from briefing_reader.tui.widgets.library_list import LibraryList
+from briefing_reader.tui.widgets.pane import Pane
+from briefing_reader.tui.widgets.source import SourceView
+from tests.conftest import BUNDLED, ROOT, imports_none_of
 
 
 @pytest.fixture
@@ -336,29 +350,66 @@ def test_load_config_never_raises(path: Path, data: bytes) -> None:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def test_save_round_trips(path: Path) -> None:
-    config = Config(theme="nord", keys={"pane.down": "down,j,n", "screen.zoom": "f"})
-    save_config(config)
-    assert load_config() == (config, [])
-    assert tomllib.loads(path.read_text(encoding="utf-8")) == {
-        "theme": "nord",
-        "keys": {"pane.down": "down,j,n", "screen.zoom": "f"},
-    }
+def test_saving_a_theme_keeps_comments_and_other_settings(path: Path) -> None:
+    text = (
+        "# my settings: dark at night\n"
+        'theme = "textual-dark"   # the one I like\n'
+        "\n"
+        "[keys]\n"
+        "# vim-ish\n"
+        '"pane.down" = "down,j,n"\n'
+        "screen.zoom   =   'f'\n"
+    )
+    write(path, text)
+    save_theme("nord")
+    assert path.read_text(encoding="utf-8") == text.replace(
+        'theme = "textual-dark"', 'theme = "nord"'
+    )
+    assert load_config() == (
+        Config(theme="nord", keys={"pane.down": "down,j,n", "screen.zoom": "f"}),
+        [],
+    )
 
 
-def test_saved_file_says_it_is_rewritten(path: Path) -> None:
-    save_config(Config(theme="nord"))
+def test_saving_a_theme_adds_the_line_before_the_tables(path: Path) -> None:
+    write(path, '# my keys\n[keys]\n"pane.down" = "j"  # down\n')
+    save_theme("nord")
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# briefing-reader settings.")
-    assert "comments and other content are not" in text
-    assert 'theme = "nord"\n' in text
-    assert "\n[keys]\n" not in text
+    assert "# my keys\n" in text and '"pane.down" = "j"  # down\n' in text
+    assert load_config() == (Config(theme="nord", keys={"pane.down": "j"}), [])
 
 
-def test_save_empty_config(path: Path) -> None:
-    save_config(Config())
-    assert tomllib.loads(path.read_text(encoding="utf-8")) == {}
-    assert load_config() == (Config(), [])
+def test_a_new_file_says_what_is_kept(path: Path) -> None:
+    save_theme("nord")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# briefing-reader settings")
+    assert "the rest stays as you wrote it" in text
+    assert text.endswith('\ntheme = "nord"\n')
+    assert load_config() == (Config(theme="nord"), [])
+
+
+@pytest.mark.parametrize("text", ["[keys\n", 'theme = "a"\ntheme = "b"\n', "theme = "])
+def test_a_file_that_is_not_toml_is_left_alone(path: Path, text: str) -> None:
+    # The user may be in the middle of editing it: overwriting would lose their work.
+    write(path, text)
+    with pytest.raises(ValueError, match=f"^{path}: not valid TOML"):
+        save_theme("nord")
+    assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_file_that_is_not_utf8_is_left_alone(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'# caf\xe9\ntheme = "x"\n')
+    with pytest.raises(ValueError, match="not UTF-8"):
+        save_theme("nord")
+    assert path.read_bytes() == b'# caf\xe9\ntheme = "x"\n'
+
+
+def test_a_byte_order_mark_is_kept(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'\xef\xbb\xbf# mine\ntheme = "old"\n')
+    save_theme("nord")
+    assert path.read_bytes() == b'\xef\xbb\xbf# mine\ntheme = "nord"\n'
 
 
 @pytest.mark.parametrize(
@@ -371,49 +422,45 @@ def test_save_empty_config(path: Path) -> None:
         "astral 😀 \U0001f1eb\U0001f1f7 tag \U000e0041 private \ue000",
         "typographic “quotes” — and ‘single’",
         "trailing backslash \\",
-        "",
         '"""',
         "'''",
     ],
 )
-def test_save_escapes_strings(path: Path, value: str) -> None:
-    config = Config(theme=value or "x", keys={value: value or "k"})
-    save_config(config)
-    raw = path.read_bytes()
-    assert tomllib.loads(raw.decode("utf-8")) == {
-        "theme": config.theme,
-        "keys": {value: value or "k"},
-    }
+@pytest.mark.parametrize("before", ["", '# mine\ntheme = "old"\n[keys]\na = "b"\n'])
+def test_save_escapes_strings(path: Path, value: str, before: str) -> None:
+    write(path, before)
+    save_theme(value)
+    text = path.read_text(encoding="utf-8")
+    assert tomllib.loads(text)["theme"] == value
     # Nothing invisible or controlling is written raw, so the file shows what it holds.
-    text = raw.decode("utf-8")
     assert all(char.isprintable() or char == "\n" for char in text)
 
 
-@given(st.text(), st.dictionaries(st.text(), st.text(), max_size=5))
-def test_dump_round_trips_any_text(theme: str, keys: dict[str, str]) -> None:
+@given(st.text(), st.sampled_from(["", "# c\n", 'theme = "x" # c\n', '[keys]\n"a.b" = "c"\n']))
+def test_with_theme_round_trips_any_text(theme: str, before: str) -> None:
     # st.text() never makes lone surrogates, which TOML cannot hold.
-    assert tomllib.loads(dump_config(Config(theme=theme, keys=keys))) == (
-        {"theme": theme, "keys": keys} if keys else {"theme": theme}
-    )
+    edited = with_theme(before, theme)
+    assert tomllib.loads(edited)["theme"] == theme
+    assert "# c\n" in edited or "# c" not in before
 
 
-def test_dump_does_not_use_surrogate_pairs() -> None:
+def test_with_theme_does_not_use_surrogate_pairs() -> None:
     # json.dumps(ensure_ascii=True) would write "\ud83d\ude00", which TOML rejects.
-    assert dump_config(Config(theme="😀\U000e0041")).endswith('theme = "😀\\U000E0041"\n')
+    assert with_theme("", "😀\U000e0041").endswith('theme = "😀\\U000E0041"\n')
 
 
 def test_lone_surrogate_raises_before_touching_the_file(path: Path) -> None:
-    save_config(Config(theme="old"))
+    save_theme("old")
     before = path.read_bytes()
     with pytest.raises(ValueError, match="surrogate"):
-        save_config(Config(theme="bad \ud800"))
+        save_theme("bad \ud800")
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
 
 
 def test_save_creates_private_folders(tmp_path: Path, path: Path) -> None:
     assert not (tmp_path / "xdg_config_home").exists()
-    save_config(Config(theme="nord"))
+    save_theme("nord")
     for folder in (path.parent, path.parent.parent):
         assert folder.is_dir()
         assert stat.S_IMODE(folder.stat().st_mode) & 0o077 == 0, oct(folder.stat().st_mode)
@@ -422,23 +469,22 @@ def test_save_creates_private_folders(tmp_path: Path, path: Path) -> None:
 def test_save_leaves_existing_folder_modes_alone(path: Path) -> None:
     path.parent.mkdir(parents=True)
     path.parent.chmod(0o755)
-    save_config(Config(theme="nord"))
+    save_theme("nord")
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o755
 
 
 def test_save_new_file_is_private_and_existing_mode_is_kept(path: Path) -> None:
-    save_config(Config(theme="a"))
+    save_theme("a")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     path.chmod(0o644)
-    save_config(Config(theme="b"))
+    save_theme("b")
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
 
 
 def test_save_replaces_the_old_file_and_leaves_no_temporary_files(path: Path) -> None:
     write(path, 'theme = "old"\n# a comment\n')
-    save_config(Config(theme="new"))
-    assert load_config() == (Config(theme="new"), [])
-    assert "a comment" not in path.read_text(encoding="utf-8")  # as documented
+    save_theme("new")
+    assert path.read_text(encoding="utf-8") == 'theme = "new"\n# a comment\n'
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
 
 
@@ -450,7 +496,7 @@ def test_failed_replace_keeps_the_old_file(monkeypatch: pytest.MonkeyPatch, path
 
     monkeypatch.setattr(config_module.os, "replace", fail)
     with pytest.raises(OSError, match="No space left"):
-        save_config(Config(theme="new", keys={"a": "b"}))
+        save_theme("new")
     assert path.read_text(encoding="utf-8") == 'theme = "old"\n'
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
 
@@ -463,7 +509,7 @@ def test_failed_write_keeps_the_old_file(monkeypatch: pytest.MonkeyPatch, path: 
 
     monkeypatch.setattr(config_module.os, "fsync", fail)
     with pytest.raises(OSError, match="Input/output"):
-        save_config(Config(theme="new"))
+        save_theme("new")
     assert path.read_text(encoding="utf-8") == 'theme = "old"\n'
     assert sorted(p.name for p in path.parent.iterdir()) == ["config.toml"]
 
@@ -485,7 +531,7 @@ def test_save_fsyncs_the_file_before_the_rename_and_the_folder_after(
 
     monkeypatch.setattr(config_module.os, "fsync", fsync)
     monkeypatch.setattr(config_module.os, "replace", replace)
-    save_config(Config(theme="nord"))
+    save_theme("nord")
     assert events == ["fsync file", "replace", "fsync folder"]
 
 
@@ -500,34 +546,244 @@ def test_folder_fsync_failure_is_not_a_failed_save(
         real_fsync(fd)
 
     monkeypatch.setattr(config_module.os, "fsync", fsync)
-    save_config(Config(theme="nord"))
+    save_theme("nord")
     assert load_config() == (Config(theme="nord"), [])
 
 
 def test_save_writes_through_a_symlink(tmp_path: Path, path: Path) -> None:
     # Dotfile managers link the settings file; the link must survive a save.
     real = tmp_path / "dotfiles" / "briefing.toml"
-    write(real, 'theme = "old"\n')
+    write(real, 'theme = "old"  # linked\n')
     path.parent.mkdir(parents=True)
     path.symlink_to(real)
-    save_config(Config(theme="new"))
+    save_theme("new")
     assert path.is_symlink()
-    assert load_config(real) == (Config(theme="new"), [])
+    assert real.read_text(encoding="utf-8") == 'theme = "new"  # linked\n'
     assert sorted(p.name for p in real.parent.iterdir()) == ["briefing.toml"]
 
 
 def test_save_to_an_explicit_path(tmp_path: Path) -> None:
     target = tmp_path / "elsewhere" / "settings.toml"
-    save_config(Config(keys={"app.quit": "q,ctrl+q"}), target)
-    assert load_config(target) == (Config(keys={"app.quit": "q,ctrl+q"}), [])
+    save_theme("nord", target)
+    assert load_config(target) == (Config(theme="nord"), [])
     assert not config_path().exists()
 
 
 def test_save_into_a_file_instead_of_a_folder_raises_oserror(tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("x")
     with pytest.raises(OSError):
-        save_config(Config(theme="x"), tmp_path / "blocker" / "config.toml")
+        save_theme("x", tmp_path / "blocker" / "config.toml")
 
 
-def test_config_module_does_not_import_textual() -> None:
-    imports_none_of("briefing_reader.config")
+# --- what only the app can check: binding ids and clashes -------------------------------------
+
+
+def keys_file(path: Path, keys: str) -> list[str]:
+    """The app's warnings about a [keys] table holding ``keys`` (TOML lines)."""
+    write(path, f"# my keys\n[keys]\n{keys}")
+    config, warnings = load_config()
+    assert warnings == []  # nothing config.py alone can see
+    return keymap_warnings(config.keys)
+
+
+def test_misspelt_binding_ids_warn_where_they_are_with_the_nearest_id(path: Path) -> None:
+    warnings = keys_file(
+        path,
+        '"screen.zoomm" = "x"\n  libary.sort = "S"\n"pane.down" = "down,j"\n"frob" = "y"\n',
+    )
+    assert warnings == [
+        f'{path}:3:1: warning: unknown binding id "screen.zoomm" ignored;'
+        ' did you mean "screen.zoom"?',
+        f'{path}:4:3: warning: unknown binding id "libary.sort" ignored;'
+        ' did you mean "library.sort"?',
+        f'{path}:6:1: warning: unknown binding id "frob" ignored'
+        ' (the README\'s "Themes and configuration" lists the binding ids)',
+    ]
+
+
+def test_every_id_the_app_binds_is_known(path: Path) -> None:
+    # Read from the screens' and widgets' own bindings: an id added anywhere is known.
+    ids = [
+        binding.id
+        for owner in (BriefingApp, BriefingScreen, Pane, SourceView, LibraryScreen, LibraryList)
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    ]
+    ids += ["help.close", "problems.close", "modal.close"]
+    # Each id given a key nothing else uses, so only unknown ids could warn.
+    lines = "".join(f'"{binding_id}" = "f{n + 1}"\n' for n, binding_id in enumerate(ids))
+    assert keys_file(path, lines) == []
+
+
+def test_the_readme_lists_every_binding_id() -> None:
+    # The unknown-id warning sends people there.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Themes and configuration", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([a-z_]+\.[a-z_0-9]+)`", section))
+    listed |= {f"screen.pane_{n}" for n in range(2, 4)}  # "screen.pane_1 to screen.pane_4"
+    known = {binding.id for scope in key_scopes() for binding in scope.bindings}
+    assert known - listed == set()
+
+
+def test_every_widget_with_bindings_is_checked_on_its_screen() -> None:
+    # A widget no screen lists would have its clashes checked only among its own keys:
+    # add it to keymap._screen_widgets.
+    names = {scope.name for scope in key_scopes()}
+    assert names == {"the reader", "the library", "help", "the problems screen"}
+
+
+def test_two_ids_given_one_key_on_a_screen_warn_at_the_later_line(path: Path) -> None:
+    warnings = keys_file(path, '"screen.zoom" = "x"\n"screen.source" = "v,x"\n')
+    assert warnings == [
+        f'{path}:4:1: warning: key binding "screen.source": "x" is also the key of'
+        ' "screen.zoom" (Zoom, also set in this file) in the reader; only one of them can run,'
+        " so give one of them another key"
+    ]
+
+
+def test_a_key_that_is_another_actions_default_warns(path: Path) -> None:
+    # `s` stays the source's key: zoom takes it, and the source article loses its key.
+    assert keys_file(path, '"screen.zoom" = "s"\n') == [
+        f'{path}:3:1: warning: key binding "screen.zoom": "s" is also the key of'
+        ' "screen.source" (Source, s by default) in the reader; only one of them can run,'
+        " so give one of them another key"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "clash"),
+    [
+        # The app's keys work on every screen but the modal ones; "?" is "question_mark".
+        (
+            '"library.down" = "down,?"',
+            '"?" is also the key of "app.help" (Help, ? by default) in the library;',
+        ),
+        # One warning naming both screens' bindings it takes `o` from.
+        (
+            '"app.quit" = "o"',
+            '"o" is also the key of "screen.open_url" (Open the source URL, o by'
+            ' default) in the reader, "library.sort" (Sort, o by default) in the library;',
+        ),
+        # A widget's key on the same screen: a focused pane or source would take `j` first.
+        (
+            '"screen.zoom" = "j"',
+            '"j" is also the key of "pane.down" (Next item, j by default) in'
+            ' the reader, "source.down" (Scroll down, j by default) in the reader;',
+        ),
+    ],
+)
+def test_clashes_are_found_across_the_screen_and_its_widgets(
+    path: Path, keys: str, clash: str
+) -> None:
+    (warning,) = keys_file(path, keys + "\n")
+    assert warning.startswith(f"{path}:3:1: warning: key binding ")
+    assert clash in warning
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        '"screen.zoom" = "s"\n"screen.source" = "v"\n',  # the source gave `s` up
+        '"screen.back" = "escape"\n',  # shared with "close the source" on purpose
+        '"library.sort" = "z"\n',  # z zooms in the reader, not in the library
+        '"help.close" = "q"\n',  # q closes help already: the same action
+        '"pane.down" = "down,j,ctrl+n"\n"pane.up" = "up,k,ctrl+p"\n',  # the README's example
+    ],
+)
+def test_keys_that_do_not_clash_give_no_warning(path: Path, keys: str) -> None:
+    assert keys_file(path, keys) == []
+
+
+def test_n_for_the_next_item_would_take_it_from_the_next_match(path: Path) -> None:
+    # The README's example once was "down,j,n": n then stopped stepping through matches.
+    (warning,) = keys_file(path, '"pane.down" = "down,j,n"\n')
+    assert '"n" is also the key of "screen.next_match" (Next match, n by default)' in warning
+
+
+class ScriptedApp(BriefingApp):
+    """The real reader run headless by main(), driven by a script, then quit with q."""
+
+    script: ClassVar[Callable[[Pilot[None]], Awaitable[None]] | None] = None
+    made: ClassVar[list[BriefingApp]] = []
+    said: ClassVar[list[str]] = []  # the notifications shown
+
+    def notify(self, message: str, **options: Any) -> None:  # type: ignore[override]
+        self.said.append(message)
+        super().notify(message, **options)
+
+    def run(self, **kwargs: object) -> None:  # type: ignore[override]
+        async def drive(pilot: Pilot[None]) -> None:
+            await pilot.pause()
+            script = type(self).script  # from the class: a plain function, not a method
+            if script is not None:
+                await script(pilot)
+            await pilot.press("q")
+
+        self.made.append(self)
+        super().run(headless=True, auto_pilot=drive)
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> type[ScriptedApp]:
+    import briefing_reader.tui as tui
+
+    ScriptedApp.script = None
+    ScriptedApp.made = []
+    ScriptedApp.said = []
+    monkeypatch.setattr(tui, "make_app", lambda entries, **options: ScriptedApp(entries, **options))
+    return ScriptedApp
+
+
+MY_FILE = '# mine: keep this\ntheme = "textual-light"  # daytime\n\n[keys]\n"screen.zoom" = "f"\n'
+
+
+def test_theme_option_is_for_this_run_only(path: Path, scripted: type[ScriptedApp]) -> None:
+    write(path, MY_FILE)
+    assert cli.main(["--theme", "nord", str(BUNDLED)]) == 0
+    (app,) = scripted.made
+    assert app.theme == "nord"
+    assert path.read_text(encoding="utf-8") == MY_FILE
+
+
+def test_picking_a_theme_in_the_palette_saves_it_in_place(
+    path: Path, scripted: type[ScriptedApp]
+) -> None:
+    async def pick_dracula(pilot: Pilot[None]) -> None:
+        pilot.app.action_change_theme()
+        await pilot.pause()
+        await pilot.press(*"dracula")
+        await pilot.pause(0.3)  # the palette searches in a worker
+        await pilot.press("enter")
+        await pilot.pause()
+
+    write(path, MY_FILE)
+    scripted.script = pick_dracula
+    assert cli.main(["--theme", "nord", str(BUNDLED)]) == 0
+    assert path.read_text(encoding="utf-8") == MY_FILE.replace("textual-light", "dracula")
+
+
+def test_a_failed_save_is_said_in_the_reader(path: Path, scripted: type[ScriptedApp]) -> None:
+    async def pick_nord(pilot: Pilot[None]) -> None:
+        pilot.app.theme = "nord"
+        await pilot.pause()
+
+    write(path, "[keys\n")  # half-written by hand: not to be overwritten
+    scripted.script = pick_nord
+    assert cli.main([str(BUNDLED)]) == 0
+    assert any(said.startswith("could not save the theme: ") for said in scripted.said)
+    assert path.read_text(encoding="utf-8") == "[keys\n"
+
+
+def test_binding_warnings_go_to_stderr_and_the_reader(
+    path: Path, scripted: type[ScriptedApp], capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(path, '# mine\n[keys]\n"screen.zoomm" = "x"\n')
+    assert cli.main([str(BUNDLED)]) == 0
+    warning = f'{path}:3:1: warning: unknown binding id "screen.zoomm" ignored; did you mean'
+    assert f"briefing: {warning}" in capsys.readouterr().err
+    assert any(said.startswith(warning) for said in scripted.said)
+
+
+def test_config_module_does_not_import_textual_or_tomlkit() -> None:
+    # Start-up time: tomlkit (~40 ms) is imported only when a theme is saved.
+    imports_none_of("briefing_reader.config", forbidden=("textual", "tomlkit"))

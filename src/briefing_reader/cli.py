@@ -116,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme",
         metavar="NAME",
-        help="colour theme, e.g. textual-dark or textual-light (ctrl+p lists them; "
-        "the last one picked is remembered in the config file)",
+        help="colour theme for this run, e.g. textual-dark or textual-light (ctrl+p lists "
+        "them; the one picked there is remembered in the config file)",
     )
     parser.add_argument(
         "--no-state",
@@ -243,31 +243,27 @@ def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: 
         # First, while this process has one thread: the index is read on the other core
         # while Textual starts on this one.
         prefetch = Prefetch.start(what, use_cache=not args.no_cache)  # type: ignore[arg-type]
-    from briefing_reader.config import Config, load_config, save_config
+    from briefing_reader.config import load_config, save_theme
     from briefing_reader.tui import make_app, make_library_app  # Textual from here on
+    from briefing_reader.tui.keymap import keymap_warnings
 
     config, warnings = load_config()
+    warnings += keymap_warnings(config.keys)  # ids and clashes: only the app knows its bindings
     for warning in warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
-
-    def remember(theme: str) -> None:
-        try:
-            save_config(Config(theme=theme, keys=config.keys))
-        except (OSError, ValueError) as exc:
-            print(f"{PROG}: could not save the theme: {exc}", file=sys.stderr)
 
     if library:
         app = make_library_app(
             what,  # type: ignore[arg-type]
             theme=args.theme,
             config=config,
-            save_theme=remember,
+            save_theme=save_theme,
             use_cache=not args.no_cache,
             read_state=not args.no_state,
             prefetch=prefetch,
         )
     else:
-        app = make_app(what, theme=args.theme, config=config, save_theme=remember)  # type: ignore[arg-type]
+        app = make_app(what, theme=args.theme, config=config, save_theme=save_theme)  # type: ignore[arg-type]
     app.startup_warnings.extend(warnings)  # stderr is hidden while the reader runs
     app.run()
     return app.return_code or 0

@@ -5,12 +5,13 @@ The file is ``$XDG_CONFIG_HOME/briefing-reader/config.toml``::
     theme = "textual-dark"
 
     [keys]
-    "pane.down" = "down,j,n"
+    "pane.down" = "down,j,ctrl+n"
     "screen.zoom" = "f"
 
 ``[keys]`` maps binding ids to comma-separated key lists for Textual's
 ``App.set_keymap``. This module knows nothing of Textual: whether a theme or a
-binding id exists is for the app to check, since only it knows them.
+binding id exists, and whether two bindings share a key, is for the app to check,
+since only it knows them; :func:`key_warnings` locates what it finds.
 
 A settings file is something people edit by hand, so reading it never fails:
 whatever is wrong becomes a one-line warning located like a compiler message
@@ -23,7 +24,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -268,10 +269,48 @@ def _validate(raw: dict[str, object], text: str, path: Path) -> tuple[Config, li
             known = ", ".join(KNOWN_SETTINGS)
             warnings.append(
                 _warn_at(
-                    path, text, (name,), f"unknown setting {_quote(name)} ignored (known: {known})"
+                    path,
+                    text,
+                    (name,),
+                    f"unknown setting {_quote(name)} ignored (known: {known})"
+                    + did_you_mean(name, KNOWN_SETTINGS),
                 )
             )
     return Config(theme=theme, keys=keys), warnings
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``'; did you mean "x"?'`` for the closest of ``choices`` to a misspelt ``word``, or ""."""
+    import difflib  # only imported when something is misspelt
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {_quote(close[0])}?" if close else ""
+
+
+def key_warnings(problems: Iterable[tuple[str, str]], path: Path | None = None) -> list[str]:
+    """``path:line:col: warning: message`` for each ``(binding id, message)`` in ``problems``.
+
+    For what only the app can find in ``[keys]`` (ids it has no binding for, keys that two
+    actions share): located the way :func:`load_config` locates its own warnings, by reading
+    the file again. Unlocated (``path: warning: ...``) if the file cannot be read.
+    """
+    if path is None:
+        path = config_path()
+    problems = list(problems)
+    if not problems:
+        return []
+    try:
+        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    warnings = []
+    for binding, message in problems:
+        # `pane.down = ...` (dotted: nested tables) or `"pane.down" = ...` (one quoted key).
+        line, column = _locate(text, ("keys", *binding.split(".")))
+        if line is None:
+            line, column = _locate(text, ("keys", binding))
+        warnings.append(_warning(path, line, column, message))
+    return warnings
 
 
 def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
@@ -353,37 +392,65 @@ def _toml_string(value: str) -> str:
 
 
 _HEADER = (
-    "# briefing-reader settings. The reader rewrites this file when you change a setting\n"
-    "# in the app: only theme and [keys] are kept, comments and other content are not.\n"
+    "# briefing-reader settings: theme and [keys] (the README lists the binding ids).\n"
+    "# Picking a theme in the reader changes the theme line only; the rest stays as you wrote it.\n"
+    "\n"
 )
 
 
-def dump_config(config: Config) -> str:
-    """The TOML text :func:`save_config` writes (raises ValueError for lone surrogates)."""
-    lines = [_HEADER, "\n"]
-    if config.theme is not None:
-        lines.append(f"theme = {_toml_string(config.theme)}\n")
-    if config.keys:
-        lines.append("\n[keys]\n")
-        lines.extend(
-            f"{_toml_string(binding)} = {_toml_string(keys)}\n"
-            for binding, keys in config.keys.items()
-        )
-    return "".join(lines)
+def with_theme(text: str, theme: str) -> str:
+    """The settings file ``text`` with its ``theme`` set, everything else kept as written.
+
+    Comments, blank lines, quoting and the order of keys survive (tomlkit edits the parsed
+    document, which remembers them). An empty ``text`` gets a header saying so. Raises
+    ValueError, and nothing should be written, if ``text`` is not valid TOML (overwriting
+    it would lose what the user was in the middle of writing) or ``theme`` holds a lone
+    surrogate, which TOML cannot.
+    """
+    value = _toml_string(theme)  # our escaping: nothing invisible is written raw
+    if not text.strip():
+        return f"{_HEADER}theme = {value}\n"
+    # Imported here: start-up pays for every module it imports (tomlkit ~40 ms), and only a
+    # save needs it.
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        tomllib.loads(text)  # the reader's parser decides what is valid, not tomlkit's
+        document = tomlkit.parse(text)
+        document["theme"] = tomlkit.value(value)  # the string as we wrote it, escapes and all
+        edited = document.as_string()
+    except (tomllib.TOMLDecodeError, TOMLKitError) as error:
+        raise ValueError(f"not valid TOML ({error})") from error
+    except RecursionError as error:
+        raise ValueError("nested too deeply") from error
+    if tomllib.loads(edited).get("theme") != theme:  # a last check before anything is written
+        raise ValueError("the theme could not be set in it")
+    return edited
 
 
-def save_config(config: Config, path: Path | None = None) -> None:
-    """Write ``config`` to the settings file atomically; raises OSError if that fails.
+def save_theme(theme: str, path: Path | None = None) -> None:
+    """Set ``theme`` in the settings file, editing it in place; raises OSError or ValueError.
 
-    A crash or full disk leaves either the old file or the new one, never half of each:
-    the text goes to a temporary file in the same folder, is flushed and fsynced, then
-    renamed over the old file, and the folder is fsynced so the rename sticks. Missing
-    folders are created with mode 0700. The file is rewritten from ``config`` alone:
-    comments and settings other than ``theme`` and ``[keys]`` are not kept (the file's
-    header says so). A symlinked settings file (dotfile managers) is written through,
-    not replaced by a plain file, and an existing file keeps its permissions.
+    Only the ``theme`` line changes (or is added): comments and the rest of the file are kept.
+    A missing file is created, with missing folders made mode 0700. The write is atomic: a
+    crash or full disk leaves the old file or the new one, never half of each (see
+    files.write_atomic). A symlinked settings file (dotfile managers) is written through,
+    and an existing file keeps its permissions. A file that is not UTF-8 or not valid TOML
+    is left alone (ValueError).
     """
     if path is None:
         path = config_path()
-    content = dump_config(config).encode("utf-8")  # fails before anything is touched
-    write_atomic(path, content)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        data = b""
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        edited = with_theme(data.removeprefix(bom).decode("utf-8"), theme)
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path}: not UTF-8 text") from error
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from error
+    # The byte-order mark goes back as it came.
+    write_atomic(path, bom + edited.encode("utf-8"))

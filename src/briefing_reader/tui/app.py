@@ -66,11 +66,14 @@ class BriefingApp(App[None]):
     ) -> None:
         """``config`` supplies the theme and key bindings; ``theme`` (from --theme) wins.
 
-        ``save_theme`` is called when the user picks another theme (the CLI persists it);
-        tests leave it None so nothing is written. ``library`` makes the first screen (the
-        library) instead of a reader over ``entries``.
+        ``save_theme`` is called when the user picks another theme (the CLI persists it),
+        not for the one the app starts with, so --theme is for this run only; tests leave it
+        None so nothing is written. It may raise OSError or ValueError: the app says so.
+        ``library`` makes the first screen (the library) instead of a reader over ``entries``.
         """
-        self._save_theme = save_theme  # before super().__init__, which may set a theme
+        # Before super().__init__, which may set a theme; None: nothing chosen yet.
+        self._save_theme = save_theme
+        self._shown_theme: str | None = None
         super().__init__()
         self.entries = entries
         self._library = library
@@ -85,6 +88,9 @@ class BriefingApp(App[None]):
                 f"(themes: {', '.join(sorted(self.available_themes))})"
             )
             chosen = DEFAULT_THEME
+        # Setting it calls watch_theme, which must not save: this is no pick, and --theme is
+        # for this run only.
+        self._shown_theme = chosen
         self.theme = chosen
         self._gc_paused = False
         if self.config.keys:
@@ -104,9 +110,19 @@ class BriefingApp(App[None]):
             self.notify(warning, severity="warning", timeout=8, markup=False)
 
     def watch_theme(self, theme: str) -> None:
-        # Picked in the command palette (or with --theme): remember it for next time.
-        if self._save_theme is not None and self.is_mounted:
+        # Picked in the command palette: remember it for next time.
+        if self._shown_theme is None or theme == self._shown_theme:
+            return
+        self._shown_theme = theme
+        if self._save_theme is None:
+            return
+        try:
             self._save_theme(theme)
+        except (OSError, ValueError) as error:  # what config.save_theme raises
+            # stderr is hidden behind the screen: say it here.
+            self.notify(
+                f"could not save the theme: {error}", severity="warning", timeout=8, markup=False
+            )
 
     def copy_to_clipboard(self, text: str) -> None:
         """OSC 52, and what tmux and GNU screen need to pass it on (see terminal.py)."""
