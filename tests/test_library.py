@@ -21,6 +21,7 @@ from briefing_reader.library.index import (
     build_entry_and_text,
 )
 from briefing_reader.library.state import ReadState
+from briefing_reader.library.view import LibraryView, shown_date
 from tests.conftest import BUNDLED, FIXTURES, imports_none_of
 
 ARTICLE = (
@@ -422,3 +423,114 @@ def test_a_cancelled_prefetch_leaves_no_process_behind(library: Path) -> None:
     prefetch.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(prefetch.pid, os.WNOHANG)  # already reaped
+
+
+# --- the list's view: filter ranking and date order --------------------------------------------
+
+
+def entry(
+    number: int,
+    title: str,
+    *,
+    subject: str | None = None,
+    tags: tuple[str, ...] = (),
+    briefing_id: str | None = None,
+    date: str | None = "2024-01-01",
+) -> Entry:
+    return Entry(
+        path=f"b-{number:03}.yaml",
+        size=1,
+        mtime_ns=OLD,
+        id=briefing_id or f"briefing-{number}",
+        title=title,
+        subject=subject,
+        period="Q4 2024",
+        dateline=None,
+        date=date,
+        tags=tags,
+        error_count=0,
+        warning_count=0,
+        first_problem=None,
+    )
+
+
+def listed(view: LibraryView) -> list[str]:
+    return [view.entries[i].title or "" for i in view.order]
+
+
+# Long titles that together hold every letter many times over, and no word typed below.
+LONG = [
+    f"Quarterly debt burden grows as energy prices stay elevated in region {n}" for n in range(40)
+]
+
+
+def test_a_word_in_a_title_comes_first_however_the_list_is_sorted() -> None:
+    view = LibraryView(
+        [
+            entry(0, "Holdings report", subject="Acme Holdings", date="2025-12-01"),
+            entry(1, "Tagged only", tags=("acme",), date="2025-11-01"),
+            entry(2, "Id only", briefing_id="acme-id", date="2025-10-01"),
+            entry(3, "Inside a word: Pacmedia", date="2025-09-01"),
+            entry(4, "Acme misses on energy costs", date="2020-01-01"),
+            *(entry(5 + n, title) for n, title in enumerate(LONG)),
+        ]
+    )
+    view.set_query("acme")
+    # At a word start: title, subject, tags, id; then inside a word. The sort (newest first)
+    # only breaks ties.
+    assert listed(view) == [
+        "Acme misses on energy costs",
+        "Holdings report",
+        "Tagged only",
+        "Id only",
+        "Inside a word: Pacmedia",
+    ]
+    view.set_sort("title")
+    assert listed(view)[0] == "Acme misses on energy costs"
+
+
+def test_letters_scattered_over_long_titles_do_not_match() -> None:
+    view = LibraryView([entry(n, title) for n, title in enumerate(LONG)])
+    for query in ("beta", "bgpr", "dbge", "qrty"):  # each one's letters occur in every title
+        view.set_query(query)
+        assert listed(view) == [], query
+    view.set_query("energy")
+    assert len(view) == 40
+
+
+def test_every_word_must_match_and_a_long_word_forgives_one_typo() -> None:
+    view = LibraryView(
+        [
+            entry(0, "Acme misses on energy costs", subject="Acme"),
+            entry(1, "Bolt Mining expands north", subject="Bolt Mining", tags=("energy",)),
+            entry(2, "Core Power sells its grid arm"),
+        ]
+    )
+    view.set_query("energy bolt")
+    assert listed(view) == ["Bolt Mining expands north"]
+    view.set_query("minnig")  # a transposition in six letters
+    assert listed(view) == ["Bolt Mining expands north"]
+    view.set_query("mnig")  # four letters must be exact
+    assert listed(view) == []
+
+
+def test_spans_show_what_matched_in_title_and_subject() -> None:
+    view = LibraryView([entry(0, "Hardcore Core Power", subject="Core")])
+    view.set_query("core pow")
+    assert view.spans(0, 0) == [(9, 13), (14, 17)]  # the word-start "Core", not "hardcore"
+    assert view.spans(0, 1) == [(0, 4)]
+    view.set_query("")
+    assert view.spans(0, 0) == []
+
+
+def test_undated_briefings_come_after_the_dated_newest_first() -> None:
+    view = LibraryView(
+        [
+            entry(0, "B undated", date=None),
+            entry(1, "Old", date="2020-01-01"),
+            entry(2, "A undated", date=None),
+            entry(3, "New", date="2025-01-01"),
+        ]
+    )
+    assert listed(view) == ["New", "Old", "A undated", "B undated"]
+    assert shown_date(view.entries[0]) is None  # never the file's modification day

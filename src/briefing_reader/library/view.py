@@ -7,13 +7,14 @@ tested without a terminal and costs the same whatever draws it.
 
 from __future__ import annotations
 
-import time
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Literal
 
+from rapidfuzz import fuzz, process
+
 from briefing_reader.library.index import Entry
-from briefing_reader.library.search import FuzzyFilter
 
 Sort = Literal["date", "title", "subject", "unread"]
 SORTS: tuple[Sort, ...] = ("date", "title", "subject", "unread")
@@ -24,22 +25,185 @@ SORT_NAMES: dict[Sort, str] = {
     "unread": "unread first",
 }
 
+# What the filter matches, best first: a match in the title beats one in the subject, which
+# beats one in the tags or the id.
+FIELDS = ("title", "subject", "tags", "id")
+# How a query word matched, best first: at the start of a word, inside one, or nearly (a typo).
+WORD_START, INSIDE, NEAR = 0, 1, 2
+# Words this long may match with one typo in every NEAR_FROM letters (rapidfuzz's partial
+# ratio, aligned on one stretch of text). Shorter words must occur as typed: a few letters
+# matched loosely would match most long titles.
+NEAR_FROM = 5
+# Between an entry's fields in the text the near matcher scans: no query word contains it.
+_SEP = "\x1f"
+# Length-preserving: every character that cannot be part of a word becomes a space.
+_NOT_ALNUM = re.compile(r"[^\w\x1f]|_")  # keeps _SEP, to split on
 
-def haystack(entry: Entry) -> str:
-    """What the filter matches an entry against: title, subject, tags and id."""
-    parts = [entry.title or _name(entry.path), entry.subject or "", *entry.tags, entry.id or ""]
-    return " ".join(part for part in parts if part)
+
+def fields(entry: Entry) -> tuple[str, str, str, str]:
+    """What the filter matches an entry against, in :data:`FIELDS` order."""
+    return (
+        entry.title or _name(entry.path),
+        entry.subject or "",
+        " ".join(entry.tags),
+        entry.id or "",
+    )
 
 
-def shown_date(entry: Entry) -> str:
-    """The entry's date, or its file's modification day when the briefing gives none."""
-    if entry.date:
-        return entry.date
-    return time.strftime("%Y-%m-%d", time.localtime(entry.mtime_ns / 1e9))
+def shown_date(entry: Entry) -> str | None:
+    """The briefing's own date; None when it gives none (its file's day is not its date)."""
+    return entry.date
 
 
 def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _fold(text: str) -> str:
+    """Lower case of the same length, so offsets found in it hold in the original."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+
+def _words(query: str) -> list[str]:
+    return [_fold(word) for word in query.split()]
+
+
+def _near_cutoff(word: str) -> float:
+    # One edit in n letters scores 100 * (n - 1) / n; a little below it, as process.extract
+    # rounds its scores a little differently from the scorer called alone.
+    return 100 * (len(word) - 1) / len(word) - 0.01
+
+
+class _Folded:
+    """One entry's fields folded, and with non-word characters as spaces behind one more."""
+
+    __slots__ = ("spaced", "texts")
+
+    def __init__(self, joined: str) -> None:
+        self.texts = joined.split(_SEP)
+        # spaced[p] is the character before texts[p]: " " + w found at p is w at a word start.
+        self.spaced = [" " + text for text in _NOT_ALNUM.sub(" ", joined).split(_SEP)]
+
+    def exact(self, word: str) -> tuple[int, int, int] | None:
+        """(tier, field, position) of ``word``'s best exact occurrence, or None."""
+        inside: tuple[int, int, int] | None = None
+        start = " " + word
+        for number, (text, spaced) in enumerate(zip(self.texts, self.spaced, strict=True)):
+            pos = spaced.find(start)
+            if pos >= 0 and text.startswith(word, pos):
+                return WORD_START, number, pos
+            if inside is None:
+                pos = text.find(word)
+                if pos >= 0:
+                    inside = (INSIDE, number, pos)
+        return inside
+
+
+def _span(folded: _Folded, number: int, word: str) -> tuple[int, int] | None:
+    """Where ``word`` matched in field ``number``: at a word start if it can, else inside."""
+    text, spaced = folded.texts[number], folded.spaced[number]
+    pos = spaced.find(" " + word)
+    if pos >= 0 and text.startswith(word, pos):
+        return pos, pos + len(word)
+    pos = text.find(word)
+    if pos >= 0:
+        return pos, pos + len(word)
+    if len(word) >= NEAR_FROM and text:
+        near = fuzz.partial_ratio_alignment(word, text, score_cutoff=_near_cutoff(word))
+        if near is not None and near.dest_end > near.dest_start:
+            return near.dest_start, near.dest_end
+    return None
+
+
+class RankedFilter:
+    """Filter-as-you-type over the entries' :func:`fields`, every match ranked.
+
+    Each word of the query must match one of an entry's fields: exactly (at a word start or
+    inside a word) or, for words of :data:`NEAR_FROM` letters or more, with one typo in
+    that many letters. A word scores its tier times the number of fields plus its field
+    (:data:`FIELDS` order), so any word-start match beats any match inside a word and a
+    title beats a subject at the same tier; an entry scores the sum over the words, then
+    how far into its field the first word matched. Letters scattered over a title never
+    match. Case never matters.
+    """
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        # One folded string per entry, so every entry is scanned in C before any Python runs;
+        # the fields apart (_Folded) are made only for entries that match.
+        self._joined = [_fold(_SEP.join(fields(entry))) for entry in entries]
+        self._split: list[_Folded | None] = [None] * len(self._joined)
+
+    def __len__(self) -> int:
+        return len(self._joined)
+
+    def _folded(self, index: int) -> _Folded:
+        folded = self._split[index]
+        if folded is None:
+            folded = self._split[index] = _Folded(self._joined[index])
+        return folded
+
+    def rank(self, query: str) -> dict[int, int]:
+        """Every matching entry's index with its score (lower is better)."""
+        words = _words(query)
+        if not words:
+            return dict.fromkeys(range(len(self._joined)), 0)
+        scores: dict[int, int] | None = None
+        for number, word in enumerate(words):
+            found = self._word(word, scores)
+            if number == 0:
+                scores = {i: score * 1000 + min(pos, 999) for i, (score, pos) in found.items()}
+            else:
+                assert scores is not None
+                scores = {i: scores[i] + score * 1000 for i, (score, _) in found.items()}
+            if not scores:
+                break
+        return scores or {}
+
+    def _word(self, word: str, among: dict[int, int] | None) -> dict[int, tuple[int, int]]:
+        """(score, position) of ``word`` in each entry it matches (only those in ``among``)."""
+        folded = self._folded
+        joined = self._joined
+        width = len(FIELDS)
+        indices: Iterable[int] = range(len(joined)) if among is None else among
+        found: dict[int, tuple[int, int]] = {}
+        for i in indices:
+            if word in joined[i]:
+                match = folded(i).exact(word)
+                if match is not None:
+                    found[i] = (match[0] * width + match[1], match[2])
+        if len(word) < NEAR_FROM:
+            return found
+        rest = [i for i in indices if i not in found]
+        near = process.extract(
+            word,
+            [joined[i] for i in rest],
+            scorer=fuzz.partial_ratio,
+            processor=None,
+            score_cutoff=_near_cutoff(word),
+            limit=None,
+        )
+        for _, _, k in near:
+            i = rest[k]
+            alignment = fuzz.partial_ratio_alignment(word, joined[i])
+            start = alignment.dest_start if alignment is not None else 0
+            number = joined[i].count(_SEP, 0, start)
+            found[i] = (NEAR * width + number, 999)
+        return found
+
+    def spans(self, index: int, field: int, query: str) -> list[tuple[int, int]]:
+        """The (start, end) spans of field ``field`` of entry ``index`` that ``query`` matched."""
+        folded = self._folded(index)
+        found = [_span(folded, field, word) for word in _words(query)]
+        spans: list[tuple[int, int]] = []
+        for start, end in sorted(span for span in found if span is not None):
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+            else:
+                spans.append((start, end))
+        return spans
 
 
 class LibraryView:
@@ -59,8 +223,10 @@ class LibraryView:
         self.entries: list[Entry] = []
         self.order: list[int] = []  # indices into entries, as listed
         self._sorted: list[int] = []
-        self._matched: list[int] | None = None  # the filter's result for self.query
-        self._filter: FuzzyFilter | None = None  # built at the first keystroke
+        self._matched: dict[int, int] | None = None  # the filter's scores for self.query
+        self._filter: RankedFilter | None = None  # built at the first keystroke
+        self.subject_width = 0  # the longest subject (and period): the list's column widths
+        self.period_width = 0
         self.set_entries(entries)
 
     # --- what is in the library ------------------------------------------------------------
@@ -72,7 +238,9 @@ class LibraryView:
         # Matches for the old entries mean nothing now: filter the new ones again.
         self._matched = None
         if self.query:
-            self._matched = self._fuzzy().filter(self.query)
+            self._matched = self._ranked().rank(self.query)
+        self.subject_width = max((len(e.subject or "") for e in self.entries), default=0)
+        self.period_width = max((len(e.period or "") for e in self.entries), default=0)
         self._resort()
 
     def position_of(self, path: str) -> int | None:
@@ -106,28 +274,26 @@ class LibraryView:
     # --- the user's choices ----------------------------------------------------------------
 
     def set_query(self, query: str) -> None:
-        """Filter as the user types: fuzzy over :func:`haystack`, in the current sort order."""
-        query = query.strip()
-        if query == self.query and self._matched is not None:
+        """Filter as the user types (:class:`RankedFilter`): the best match first."""
+        query = " ".join(query.split())
+        if query == self.query and (self._matched is not None or not query):
             return
-        previous, self.query = self.query, query
-        if not query:
-            self._matched = None
-        else:
-            # Typing one more letter can only narrow the matches: look only among them.
-            within = (
-                self._matched
-                if self._matched is not None and previous and query.startswith(previous)
-                else None
-            )
-            self._matched = self._fuzzy().filter(query, within)
+        self.query = query
+        self._matched = self._ranked().rank(query) if query else None
         self._apply_filter()
 
-    def _fuzzy(self) -> FuzzyFilter:
+    def _ranked(self) -> RankedFilter:
         # Built on first use: a library that is never filtered never pays for it.
         if self._filter is None:
-            self._filter = FuzzyFilter([haystack(e) for e in self.entries])
+            self._filter = RankedFilter(self.entries)
         return self._filter
+
+    def spans(self, position: int, field: int) -> list[tuple[int, int]]:
+        """What the filter matched in one field (:data:`FIELDS`) of the entry listed at
+        ``position``, as (start, end) spans to highlight."""
+        if not self.query or not 0 <= position < len(self.order):
+            return []
+        return self._ranked().spans(self.order[position], field, self.query)
 
     def set_tag(self, tag: str | None) -> None:
         self.tag = tag
@@ -176,14 +342,22 @@ class LibraryView:
         self._apply_filter()
 
     def _by_date(self, by_title: Sequence[int]) -> list[int]:
-        dates = [shown_date(entry) for entry in self.entries]
-        return sorted(by_title, key=lambda i: dates[i], reverse=True)
+        # Undated briefings last: a file's modification day says when it was copied, not
+        # what period it covers. reverse=True keeps equal keys in title order.
+        entries = self.entries
+        return sorted(
+            by_title,
+            key=lambda i: (entries[i].date is not None, entries[i].date or ""),
+            reverse=True,
+        )
 
     def _apply_filter(self) -> None:
-        keep: set[int] | None = None
-        if self._matched is not None:
-            keep = set(self._matched)
+        listed = self._sorted
         if self.tag is not None:
-            tagged = {i for i, e in enumerate(self.entries) if self.tag in e.tags}
-            keep = tagged if keep is None else keep & tagged
-        self.order = self._sorted if keep is None else [i for i in self._sorted if i in keep]
+            tag = self.tag
+            listed = [i for i in listed if tag in self.entries[i].tags]
+        matched = self._matched
+        if matched is not None:
+            # Best match first; equal scores keep the sort order (sorted() is stable).
+            listed = sorted((i for i in listed if i in matched), key=matched.__getitem__)
+        self.order = listed
