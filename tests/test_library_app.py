@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,7 +145,7 @@ async def test_lists_every_briefing_newest_first_with_markers(library: Path) -> 
     app = app_for(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
-        # The broken file has no date: its modification day (in 2020) puts it last.
+        # The broken file has no date: it comes after every dated briefing.
         assert titles(screen) == [
             "Delta Freight cuts routes",
             "Bolt Mining expands north",
@@ -158,6 +159,36 @@ async def test_lists_every_briefing_newest_first_with_markers(library: Path) -> 
         # The broken file is listed with its error, never hidden.
         broken = row_text(app, 4)
         assert "\u26a0" in broken and "zz-broken.yaml" in broken and "error:" in broken
+
+
+async def test_from_100_columns_the_list_shows_title_subject_period_and_date(
+    library: Path,
+) -> None:
+    long_title = "Echo Labs doubles revenue as its data centre business finally pays off"
+    write(
+        library / "echo.yaml",
+        briefing_yaml("echo-q4", long_title, "Echo Labs", "2025-06-01", "x"),
+    )
+    app = app_for(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(app, pilot)
+        row = row_text(app, 0)
+        assert long_title[:45] in row  # not cut at 37 cells by a preview
+        assert "Echo Labs" in row[50:] and "Q4 2024" in row and row.rstrip().endswith("2025-06-01")
+        # The columns line up from row to row.
+        assert row_text(app, 1).index("Q4 2024") == row.index("Q4 2024")
+
+
+async def test_an_undated_briefing_says_so_and_comes_after_the_dated(library: Path) -> None:
+    text = briefing_yaml("echo-q4", "Echo Labs undated", "Echo Labs", "2025-06-01", "x")
+    # Its file was changed just now: that day must neither show nor sort it first.
+    (library / "echo.yaml").write_text(text.replace("date: 2025-06-01\n", ""))
+    app = app_for(library)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await loaded(app, pilot)
+        assert titles(screen)[4:] == ["Echo Labs undated", "zz-broken.yaml"]
+        row = row_text(app, 4)
+        assert row.rstrip().endswith("undated") and time.strftime("%Y-%m-%d") not in row
 
 
 async def test_enter_opens_escape_returns_to_the_same_item(library: Path) -> None:
@@ -209,11 +240,11 @@ async def test_o_cycles_the_sort_orders(library: Path) -> None:
 # --- filter --------------------------------------------------------------------------------
 
 
-async def test_typing_filters_fuzzily_with_a_count_and_escape_clears(library: Path) -> None:
+async def test_f_filters_with_a_count_and_escape_clears(library: Path) -> None:
     app = app_for(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
-        await pilot.press("b", "m", "n")  # "Bolt MiNing": a subsequence, not a substring
+        await pilot.press("f", *"bolt min")  # every word must match, in any order of fields
         await pilot.pause()
         assert titles(screen) == ["Bolt Mining expands north"]
         assert status(screen).startswith("1 / 5")
@@ -224,18 +255,19 @@ async def test_typing_filters_fuzzily_with_a_count_and_escape_clears(library: Pa
         assert len(titles(screen)) == 5 and isinstance(app.focused, LibraryList)
 
 
-async def test_f_opens_the_filter_and_tags_match(library: Path) -> None:
+async def test_enter_in_the_filter_opens_the_best_match_and_the_filter_stays(
+    library: Path,
+) -> None:
     app = app_for(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("f", *"freight", "enter")
         await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and len(app.screen.entries) == 1
+        await pilot.press("escape")
+        await pilot.pause()
         assert titles(screen) == ["Delta Freight cuts routes"]
         assert isinstance(app.focused, LibraryList)
-        # enter opens the filtered entry; the filter stays.
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, BriefingScreen) and len(app.screen.entries) == 1
 
 
 async def test_the_filter_highlights_matched_letters(library: Path) -> None:
@@ -246,7 +278,120 @@ async def test_the_filter_highlights_matched_letters(library: Path) -> None:
         await pilot.pause()
         widget = app.screen.query_one(LibraryList)
         matched = [s.text for s in widget.render_line(0) if s.style and s.style.underline]
-        assert "".join(matched) == "Delta"
+        assert matched == ["Delta", "Delta"]  # in the title, and in the subject column
+
+
+# Words a new user types at the list expecting a search box; each letter of most of them is
+# a key (q quits, g and G jump, o sorts, u marks read, n and N step, ? helps, : and ! too).
+REAL_WORDS = "quarter google undo open next Jump gross NET help? ok! [q] :wq 1 2 3 4"
+
+
+async def test_a_letter_at_the_list_does_nothing_unless_it_is_a_key(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        before = titles(screen)
+        unbound = [c for c in "abcdehilmprstvwxyz" if c not in screen.active_bindings]
+        assert len(unbound) > 10
+        await pilot.press(*unbound)
+        await pilot.pause()
+        field = screen.query_one("#library-filter", Input)
+        assert not field.has_class("-shown") and field.value == ""
+        assert isinstance(app.focused, LibraryList) and screen.list.cursor == 0
+        assert titles(screen) == before and app.screen is screen
+
+
+async def test_words_typed_after_f_only_filter(library: Path) -> None:
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        before = (titles(screen), screen.view.sort, set(screen.state.read_ids))
+        await pilot.press("f", *REAL_WORDS)
+        await pilot.pause()
+        field = screen.query_one("#library-filter", Input)
+        assert field.value == REAL_WORDS and app.focused is field
+        assert app.is_running and app.return_code is None
+        assert app.screen_stack == [screen]  # no help, no palette, no briefing opened
+        assert screen.view.sort == before[1] and set(screen.state.read_ids) == before[2]
+        await pilot.press("escape")
+        assert titles(screen) == before[0] and isinstance(app.focused, LibraryList)
+
+
+async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:
+    from textual import events
+
+    app = app_for(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        app.post_message(events.Paste("quarter  google\nuuuu"))
+        await pilot.pause()
+        field = screen.query_one("#library-filter", Input)
+        assert field.has_class("-shown") and field.value == "quarter google uuuu"
+        assert app.is_running and app.screen is screen and screen.view.sort == "date"
+        assert not screen.state.read_ids
+        assert "Nothing matches" in row_text(app, 0)
+
+
+WORDS = "Quarterly debt burden grows as energy prices stay elevated"
+
+
+def write_forty(folder: Path) -> None:
+    """The four briefings and 36 more whose long titles hold most letters, none a word typed."""
+    write_library(folder)
+    for number in range(36):
+        title = f"Company {number:02} says {WORDS} in region {number}"
+        # One subject with acme in it, newer than the Acme whose title holds it.
+        subject = "Acme Holdings" if number == 3 else f"Company {number:02}"
+        date = "2025-12-01" if number == 3 else f"2023-{number % 12 + 1:02}-01"
+        tag = "alphabeta" if number == 7 else "results"
+        write(
+            folder / f"co-{number:02}.yaml",
+            briefing_yaml(f"co-{number:02}", title, subject, date, tag),
+        )
+
+
+async def test_the_filter_ranks_puts_the_cursor_on_the_best_match_and_enter_opens_it(
+    tmp_path: Path,
+) -> None:
+    write_forty(tmp_path / "forty")
+    app = app_for(tmp_path / "forty")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        assert len(titles(screen)) == 40
+        await pilot.press("j", "j", "j", "j", "j")  # the cursor well away from Acme
+        await pilot.press("f", *"beta")
+        await pilot.pause()
+        # Only the tag holding "beta": b, e, t, a scattered over every long title do not count.
+        assert [t[:11] for t in titles(screen)] == ["Company 07 "]
+        await pilot.press(*["backspace"] * 4, *"acme")
+        await pilot.pause()
+        # A title before a subject, though the subject's briefing is newer.
+        assert titles(screen) == [
+            "Acme misses on energy costs",
+            "Company 03 says " + WORDS + " in region 3",
+        ]
+        assert screen.list.cursor == 0 and status(screen).startswith("2 / 40")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen) and app.screen.loaded.briefing is not None
+        assert app.screen.loaded.briefing.title == "Acme misses on energy costs"
+
+
+async def test_the_cursor_follows_the_best_match_as_you_type(tmp_path: Path) -> None:
+    write_forty(tmp_path / "forty")
+    app = app_for(tmp_path / "forty")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("f", *"energy")
+        await pilot.pause()
+        # In 37 titles (the newest first at the same rank) and in Core's tags.
+        assert screen.list.current is not None
+        assert screen.list.current.title == "Acme misses on energy costs"
+        await pilot.press(*" core")
+        await pilot.pause()
+        assert screen.list.current is not None
+        assert screen.list.current.title == "Core Power sells its grid arm"
+        assert screen.list.cursor == 0
 
 
 async def test_tag_facets_in_the_command_palette(library: Path) -> None:
@@ -481,7 +626,7 @@ def test_library_snapshot(snap_compare: SnapCompare, library: Path, size: tuple[
 def test_library_filtered_snapshot(snap_compare: SnapCompare, library: Path) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await _wait_loaded(pilot)
-        await pilot.press(*"enrg")
+        await pilot.press("f", *"energy")
 
     assert snap_compare(app_for(library), run_before=run_before, terminal_size=WIDE)
 

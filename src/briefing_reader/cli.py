@@ -31,7 +31,7 @@ keys in the library (a folder):
   g, G, home, end   first / last briefing
   pageup, pagedown  a page up / down
   enter             open the briefing (escape or backspace: back to the list)
-  f, or any letter  filter as you type: title, subject, tags, id (escape clears)
+  f                 filter as you type, best match first: enter opens it, escape clears
   /                 search every field of every briefing (ctrl+t: source articles too)
   n, N              next / previous search match, opening each briefing at its match
   o                 sort: newest first, by title, by subject, unread first

@@ -23,9 +23,13 @@ from textual.widgets import Footer, Input, Static
 from briefing_reader.library.index import Entry, Index, build_entry_and_text
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import SORT_NAMES, LibraryView
-from briefing_reader.tui.screens.briefing import WIDE_FROM, BriefingScreen
+from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.preview import Preview
+
+# The preview takes 45% of the width: narrower than this, the list would lose its subject,
+# period and date columns (or most of the title) to it, so the list is shown alone.
+PREVIEW_FROM = 160
 
 if TYPE_CHECKING:
     from briefing_reader.library.prefetch import Prefetch
@@ -83,7 +87,7 @@ class LibraryScreen(Screen[None]):
         with Container(id="library"):
             with Vertical(id="library-side"):
                 yield Static(self._status(), id="library-status")
-                # Not select_on_focus: the letter that opened the filter must not be typed over;
+                # Not select_on_focus: text pasted at the list must not be typed over.
                 yield Input(
                     placeholder="filter: title, subject, tags, id",
                     id="library-filter",
@@ -116,7 +120,7 @@ class LibraryScreen(Screen[None]):
             self._show_preview(self.list.current)  # not kept up to date while hidden
 
     def _apply_size(self, width: int) -> None:
-        self.set_class(width >= WIDE_FROM, "-wide")
+        self.set_class(width >= PREVIEW_FROM, "-wide")
 
     # --- indexing --------------------------------------------------------------------------
 
@@ -314,17 +318,26 @@ class LibraryScreen(Screen[None]):
             field.cursor_position = len(field.value)
         field.focus()
 
-    def on_library_list_typed_to_filter(self, message: LibraryList.TypedToFilter) -> None:
-        self.action_filter(message.character)
+    def on_library_list_pasted(self, message: LibraryList.Pasted) -> None:
+        # Pasted text is something to find, never a run of commands (q, g, o, u...).
+        self.action_filter(message.text)
 
     def on_input_changed(self, message: Input.Changed) -> None:
         if message.input.id == "library-filter":
-            self._relist(lambda: self.view.set_query(message.value))
+            if message.value.strip():
+                self.view.set_query(message.value)
+                self.list.refresh_rows(at_top=True)  # on the best match, as it changes
+            else:  # emptied: every briefing, the cursor staying on the one it was on
+                self._relist(lambda: self.view.set_query(""))
             self._update_status()
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         if message.input.id == "library-filter":
             self.list.focus()
+            if self.view.query and len(self.view):
+                # The best match, where the cursor is; once the list has the focus, so the
+                # reader opens as from the list (its first pane focused) and returns to it.
+                self.call_after_refresh(lambda: self.open_at(self.list.cursor))
         elif message.input.id == "library-search":
             self._run_search(message.value)
 

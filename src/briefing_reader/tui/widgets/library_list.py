@@ -20,14 +20,22 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from briefing_reader.library.index import Entry
-from briefing_reader.library.search import fuzzy_spans
-from briefing_reader.library.view import LibraryView, haystack, shown_date
+from briefing_reader.library.view import FIELDS, LibraryView, shown_date
 from briefing_reader.tui.keys import movement_bindings
 
 CURSOR = "\u258c"  # ▌
 UNREAD = "\u25cf"  # ●
 PROBLEM = "\u26a0"  # ⚠
 ELLIPSIS = "\u2026"
+UNDATED = "undated"
+DATE_WIDTH = 10  # YYYY-MM-DD
+# Beyond these the subject and period columns cut their text: the title needs the room.
+SUBJECT_MAX = 18
+PERIOD_MAX = 10
+# Columns are added (date, subject, period) only while the title keeps this many cells.
+TITLE_MIN = 36
+GAP = 2  # cells between columns
+TITLE, SUBJECT = FIELDS.index("title"), FIELDS.index("subject")
 
 
 class LibraryList(ScrollView, can_focus=True):
@@ -78,12 +86,12 @@ class LibraryList(ScrollView, can_focus=True):
             self.entry = entry
             self.position = position
 
-    class TypedToFilter(Message):
-        """A printable key no binding wants: the start of a filter."""
+    class Pasted(Message):
+        """Text pasted at the list: it goes to the filter, never to the keys it spells."""
 
-        def __init__(self, character: str) -> None:
+        def __init__(self, text: str) -> None:
             super().__init__()
-            self.character = character
+            self.text = text
 
     def __init__(self, view: LibraryView, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -95,11 +103,14 @@ class LibraryList(ScrollView, can_focus=True):
 
     # --- state from the screen -------------------------------------------------------------
 
-    def refresh_rows(self, keep_path: str | None = None) -> None:
-        """The view's order changed: resize, put the cursor on ``keep_path`` if still shown."""
+    def refresh_rows(self, keep_path: str | None = None, *, at_top: bool = False) -> None:
+        """The view's order changed: resize, put the cursor on ``keep_path`` if still shown
+        (or on the first row, ``at_top``)."""
         self.virtual_size = Size(self.size.width, len(self.view))
         position = self.view.position_of(keep_path) if keep_path is not None else None
-        if position is None:
+        if at_top:
+            position = 0
+        elif position is None:
             position = min(self.cursor, max(0, len(self.view) - 1))
         self._set_cursor(position, center=keep_path is not None)
         self.refresh()
@@ -159,14 +170,11 @@ class LibraryList(ScrollView, can_focus=True):
         if entry is not None:
             self.post_message(self.Selected(entry, self.cursor))
 
-    def on_key(self, event: events.Key) -> None:
-        # Letters that no binding wants start a filter.
-        if event.key in self.screen.active_bindings:
-            return
-        if event.is_printable and event.character and not event.character.isspace():
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.TypedToFilter(event.character))
+    def on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        text = " ".join(event.text.split())
+        if text:
+            self.post_message(self.Pasted(text))
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
@@ -187,7 +195,7 @@ class LibraryList(ScrollView, can_focus=True):
                 text = set_cell_size("   " + self.empty_message, width)
                 return Strip([Segment(text, muted)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
-        segments = self._row_segments(entry, width, base, cursor=row == self.cursor)
+        segments = self._row_segments(entry, row, width, base)
         if row == self.cursor:
             # Only the cursor's background and weight: each part keeps its own colour.
             cursor = self.get_component_rich_style("library-list--cursor")
@@ -196,9 +204,8 @@ class LibraryList(ScrollView, can_focus=True):
             segments = [Segment(s.text, (s.style or Style()) + over) for s in segments]
         return Strip(segments).adjust_cell_length(width, base)
 
-    def _row_segments(
-        self, entry: Entry, width: int, base: Style, *, cursor: bool
-    ) -> list[Segment]:
+    def _row_segments(self, entry: Entry, row: int, width: int, base: Style) -> list[Segment]:
+        cursor = row == self.cursor
         style = self.get_component_rich_style
         unread = self.view.unread(entry)
         problem = bool(entry.error_count or entry.warning_count)
@@ -211,49 +218,55 @@ class LibraryList(ScrollView, can_focus=True):
             Segment(" ", base),
         ]
         muted = base + style("library-list--muted")
-        right: list[tuple[str, Style]] = []
-        if width >= 40:
-            right.append((shown_date(entry), muted))
-        if width >= 64 and entry.period:
-            right.insert(0, (_fit(entry.period, 9), muted))
-        if width >= 80 and entry.subject:
-            right.insert(0, (_fit(entry.subject, 18), muted))
-        right_text = "  ".join(text for text, _ in right)
-        room = max(0, width - 4 - (cell_len(right_text) + 2 if right else 0))
+        match = style("library-list--match")
+        columns = self._columns(width)
+        room = max(0, width - 4 - sum(cells + GAP for _, cells in columns))
         title_style = base + Style(bold=True) if unread else base
         if entry.id is None:
-            # Broken: the file's name, then what is wrong with it, never hidden.
+            # Broken: the file's name, then what is wrong with it, never hidden; it has no
+            # subject, period or date, so it takes the whole row.
             name = entry.path.replace("\\", "/").rsplit("/", 1)[-1]
             problem_text = _without_location(entry.first_problem or "cannot be read")
-            segments += _fitted(
-                [(name, base), ("  " + problem_text, base + style("library-list--problem"))], room
-            )
-        else:
-            title = entry.title or ""
-            spans = self._title_spans(entry, title)
-            segments += _fitted(
-                _highlighted(title, spans, title_style, base + style("library-list--match")), room
-            )
-        if right:
-            used = sum(cell_len(s.text) for s in segments)
-            segments.append(Segment(" " * max(2, width - used - cell_len(right_text)), base))
-            for number, (text, text_style) in enumerate(right):
-                if number:
-                    segments.append(Segment("  ", base))
-                segments.append(Segment(text, text_style))
+            parts = [(name, base), ("  " + problem_text, base + style("library-list--problem"))]
+            return segments + _fitted(parts, width - 4)
+        title = entry.title or ""
+        spans = self.view.spans(row, TITLE)
+        segments += _fitted(_highlighted(title, spans, title_style, match), room)
+        used = sum(cell_len(s.text) for s in segments)
+        segments.append(Segment(" " * max(0, 4 + room - used), base))
+        for column, cells in columns:
+            segments.append(Segment(" " * GAP, base))
+            if column == "subject":
+                text = entry.subject or ""
+                spans = self.view.spans(row, SUBJECT) if text else []
+                parts = _highlighted(text, spans, muted, match)
+            elif column == "period":
+                parts = [(entry.period or "", muted)]
+            else:
+                # Undated says so: the file's own day would pass for the briefing's.
+                date = shown_date(entry)
+                parts = [(date, muted) if date else (UNDATED, muted + Style(italic=True))]
+            cell = _fitted(parts, cells) if any(text for text, _ in parts) else []
+            segments += cell
+            segments.append(Segment(" " * (cells - sum(cell_len(c.text) for c in cell)), base))
         return segments
 
-    def _title_spans(self, entry: Entry, title: str) -> list[tuple[int, int]]:
-        if not self.view.query:
-            return []
-        spans = fuzzy_spans(haystack(entry), self.view.query)
-        return [(start, min(end, len(title))) for start, end in spans if start < len(title)]
-
-
-def _fit(text: str, width: int) -> str:
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1) + ELLIPSIS
+    def _columns(self, width: int) -> list[tuple[str, int]]:
+        """The columns right of the title that fit (name, cells), left to right."""
+        view = self.view
+        wanted = [
+            ("date", DATE_WIDTH),
+            ("subject", min(view.subject_width, SUBJECT_MAX)),
+            ("period", min(view.period_width, PERIOD_MAX)),
+        ]
+        shown: list[tuple[str, int]] = []
+        left = width - 4
+        for column, cells in wanted:
+            if cells and left - cells - GAP >= TITLE_MIN:
+                shown.append((column, cells))
+                left -= cells + GAP
+        order = {"subject": 0, "period": 1, "date": 2}
+        return sorted(shown, key=lambda column: order[column[0]])
 
 
 def _without_location(problem: str) -> str:
