@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import html
 import io
 import json
 import os
+import pty
 import re
+import select
+import struct
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,18 +68,68 @@ OUTPUT_VARIABLES = (
 )
 
 
+# The locale variables, as the C library reads them; a test that wants another locale says so.
+LOCALE_VARIABLES = ("LC_ALL", "LC_CTYPE", "LANG")
+
+
+def show_environment(**env: str) -> dict[str, str]:
+    environ = {k: v for k, v in os.environ.items() if k not in OUTPUT_VARIABLES + LOCALE_VARIABLES}
+    return {**environ, "LANG": "C.UTF-8", **env}
+
+
+def show_command(*args: str | Path) -> list[str]:
+    return [sys.executable, "-m", "briefing_reader", "show", *map(_relative, args)]
+
+
 def run_show(*args: str | Path, **env: str) -> subprocess.CompletedProcess[bytes]:
     """`python -m briefing_reader show ARGS`, stdout and stderr pipes (so not terminals)."""
-    environ = {k: v for k, v in os.environ.items() if k not in OUTPUT_VARIABLES}
     return subprocess.run(
-        [sys.executable, "-m", "briefing_reader", "show", *map(_relative, args)],
+        show_command(*args),
         cwd=ROOT,
-        env={**environ, **env},
+        env=show_environment(**env),
         capture_output=True,
         timeout=60,
         stdin=subprocess.DEVNULL,
         check=False,
     )
+
+
+def run_show_on_terminal(
+    *args: str | Path, stream: str, columns: int, **env: str
+) -> tuple[bytes, bytes]:
+    """`show ARGS` with ``stream`` ("stdout" or "stderr") on a pseudo-terminal ``columns``
+    wide and the other a pipe: (stdout, stderr), with the terminal's CRLFs made LFs."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    try:
+        process = subprocess.Popen(
+            show_command(*args),
+            cwd=ROOT,
+            env=show_environment(**env),
+            stdin=subprocess.DEVNULL,
+            stdout=slave if stream == "stdout" else subprocess.PIPE,
+            stderr=slave if stream == "stderr" else subprocess.PIPE,
+        )
+        os.close(slave)
+        shown = bytearray()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not select.select([master], [], [], 1)[0]:
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the program has closed the terminal, so it is done
+                break
+            if not chunk:
+                break
+            shown += chunk
+        piped, _ = process.communicate(timeout=60)
+    finally:
+        os.close(master)
+    terminal_output = bytes(shown).replace(b"\r\n", b"\n")
+    if stream == "stdout":
+        return terminal_output, piped
+    return piped, terminal_output
 
 
 def _relative(arg: str | Path) -> str:
@@ -188,6 +244,32 @@ def test_width_wraps_every_line() -> None:
     section = lines[start : lines.index("", start)]
     assert len(section) > 2 * len(bundled().headline_facts)
     assert all(line.startswith(("  \u2022 ", "    ")) for line in section)
+
+
+def longest_line(text: str) -> int:
+    return max(cell_len(line) for line in text.splitlines())
+
+
+def test_piped_text_wraps_at_80_even_when_stderr_is_a_terminal() -> None:
+    # `briefing show x.yaml > x.txt` in a 120-column terminal: stderr is still the terminal.
+    stdout, stderr = run_show_on_terminal(BUNDLED, stream="stderr", columns=120)
+    assert stderr == b""
+    text = stdout.decode("utf-8")
+    assert b"\x1b" not in stdout
+    assert 75 <= longest_line(text) <= 80
+    assert flat(bundled().ceo_quote.text) in flat(text)  # type: ignore[union-attr]
+
+
+def test_piped_text_follows_columns_when_set() -> None:
+    assert 95 <= longest_line(out(run_show(BUNDLED, COLUMNS="100"))) <= 100
+
+
+def test_text_on_a_terminal_follows_its_width() -> None:
+    stdout, _ = run_show_on_terminal(BUNDLED, stream="stdout", columns=60, NO_COLOR="1")
+    visible = SGR.sub("", re.sub(r"\x1b\]8;[^\x1b]*\x1b\\", "", stdout.decode("utf-8")))
+    assert "\x1b" not in visible
+    assert 55 <= longest_line(visible) <= 60
+    assert flat(visible).startswith(bundled().title)
 
 
 def test_width_must_be_a_usable_number() -> None:
@@ -434,10 +516,20 @@ def test_markdown_of_hostile_text_renders_no_links_or_html() -> None:
     assert tags <= {"h1", "h2", "p", "em", "strong", "ul", "li", "blockquote"}
 
 
+ASCII_OUTPUTS = {
+    "LANG=C": {"LANG": "C"},
+    "LC_ALL=C": {"LC_ALL": "C"},
+    "LC_ALL=POSIX": {"LC_ALL": "POSIX", "LANG": "C.UTF-8"},
+    "no locale": {"LANG": ""},  # the C library's default is the C locale
+    "PYTHONIOENCODING=ascii": {"PYTHONIOENCODING": "ascii"},
+}
+
+
 @pytest.mark.parametrize("output", ["text", "markdown", "json"])
 @pytest.mark.parametrize("path", [BUNDLED, HOSTILE], ids=["bundled", "hostile"])
-def test_ascii_locale_prints_pure_ascii(output: str, path: Path) -> None:
-    result = run_show("--format", output, path, LANG="C", LC_ALL="C", PYTHONIOENCODING="ascii")
+@pytest.mark.parametrize("env", ASCII_OUTPUTS.values(), ids=ASCII_OUTPUTS.keys())
+def test_ascii_locale_prints_pure_ascii(output: str, path: Path, env: dict[str, str]) -> None:
+    result = run_show("--format", output, path, **env)
     assert result.returncode == 0, result.stderr
     assert b"Traceback" not in result.stderr
     result.stdout.decode("ascii")
@@ -458,6 +550,19 @@ def test_ascii_locale_prints_pure_ascii(output: str, path: Path) -> None:
         # The loader's placeholder for ESC, in caret notation: visible, inert, ASCII.
         assert "Escape ^[[31mred^[[0m" in text
         assert "[@click=app.quit]x[/]" in text
+
+
+UNICODE_OUTPUTS = {
+    "LC_CTYPE=C.UTF-8 over LANG=C": {"LANG": "C", "LC_CTYPE": "C.UTF-8"},
+    "LC_ALL=C.UTF-8 over LANG=C": {"LANG": "C", "LC_ALL": "C.UTF-8"},
+    "PYTHONUTF8=1": {"LANG": "C", "PYTHONUTF8": "1"},
+    "PYTHONIOENCODING=utf-8": {"LANG": "C", "PYTHONIOENCODING": "utf-8"},
+}
+
+
+@pytest.mark.parametrize("env", UNICODE_OUTPUTS.values(), ids=UNICODE_OUTPUTS.keys())
+def test_a_utf8_locale_or_an_explicit_utf8_keeps_typography(env: dict[str, str]) -> None:
+    assert "Core Scientific \u00b7 Q4 2024 \u00b7 Austin, TX" in out(run_show(BUNDLED, **env))
 
 
 # --- layering -------------------------------------------------------------------------------

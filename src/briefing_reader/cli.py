@@ -359,8 +359,8 @@ def show(argv: list[str]) -> int:
             "  briefing show --format markdown briefings/acme.yaml > acme.md\n"
             "  briefing show --format json briefings/ | jq '.[].briefing.title'\n\n"
             "json is one object for a single file, an array for a folder or several paths.\n"
-            "NO_COLOR turns colour off; text that the output encoding cannot hold is given\n"
-            "ASCII stand-ins.\n"
+            "NO_COLOR turns colour off; under the C locale (LANG=C, LC_ALL=C) every format is\n"
+            "ASCII, and text that the output encoding cannot hold is given ASCII stand-ins.\n"
             "exit status: 0 when every briefing was shown (even with problems), 1 when one\n"
             "could not be loaded at all, 2 for a usage error or a path that does not exist."
         ),
@@ -377,7 +377,8 @@ def show(argv: list[str]) -> int:
         "--width",
         type=_width,
         metavar="N",
-        help="wrap text at N columns (default: the terminal's width; 80 when piped)",
+        help="wrap text at N columns (default: COLUMNS, else the terminal's width; 80 when "
+        "piped or redirected)",
     )
     args = parser.parse_args(argv)
     try:
@@ -401,16 +402,16 @@ def show(argv: list[str]) -> int:
 
 
 def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool) -> None:
-    from briefing_reader.output.charset import is_unicode
+    from briefing_reader.output.charset import is_unicode, stream_encoding
 
     for stream in (sys.stdout, sys.stderr):
         if not is_unicode(getattr(stream, "encoding", None)) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a last resort: we fit our text already
+    encoding = stream_encoding(sys.stdout)  # ASCII under LANG=C, whatever Python chose
     if output == "json":
         from briefing_reader.output.json_out import json_document
 
-        ascii_only = not is_unicode(getattr(sys.stdout, "encoding", None))
-        print(json_document(entries, single=single, ensure_ascii=ascii_only))
+        print(json_document(entries, single=single, ensure_ascii=not is_unicode(encoding)))
         return
 
     # deferred: Rich costs start-up time that the other commands and formats skip
@@ -422,7 +423,7 @@ def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool
 
         for entry in entries:
             render_problems(entry, err)
-        sys.stdout.write(markdown_document(entries, encoding=getattr(sys.stdout, "encoding", None)))
+        sys.stdout.write(markdown_document(entries, encoding=encoding))
         return
     print_text(entries, OutputConsole(sys.stdout, width), err)
 

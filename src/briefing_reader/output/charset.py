@@ -1,4 +1,4 @@
-"""Fitting text to an output that cannot encode all of Unicode (``PYTHONIOENCODING=ascii``).
+"""Text for an output that cannot encode all of Unicode (``LANG=C``, ``PYTHONIOENCODING=ascii``).
 
 Typographic quotes, dashes, bullets and the loader's control pictures get ASCII
 stand-ins (``“`` to ``"``, ``—`` to ``--``, ``␛`` to ``^[``); accented letters lose
@@ -9,9 +9,12 @@ for people to read.
 from __future__ import annotations
 
 import codecs
+import os
+import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
+from typing import TextIO
 
 Fit = Callable[[str], str]
 
@@ -58,6 +61,43 @@ def output_encoding(encoding: str | None) -> str:
         return codecs.lookup(encoding or "utf-8").name
     except LookupError:
         return "ascii"
+
+
+# What CPython writes into LC_CTYPE when it starts under the C locale (PEP 538).
+_COERCED = ("C.UTF-8", "C.utf8", "UTF-8")
+
+
+def stream_encoding(stream: TextIO) -> str:
+    """The encoding to write to a standard stream in: its own, but ASCII under the C locale.
+
+    Under ``LANG=C`` Python gives its streams UTF-8 all the same (its UTF-8 mode, PEP 540),
+    while every C program on that terminal writes ASCII, because the person said so.
+    An explicit ``PYTHONIOENCODING`` is taken as meant.
+    """
+    encoding = output_encoding(getattr(stream, "encoding", None))
+    if encoding.startswith("utf") and "PYTHONIOENCODING" not in os.environ:
+        return "ascii" if locale_is_c(os.environ) else encoding
+    return encoding
+
+
+def locale_is_c(environ: Mapping[str, str]) -> bool:
+    """Whether the locale variables pick the C (or POSIX) locale, whose charset is ASCII.
+
+    Read as the C library reads them: the first set of LC_ALL, LC_CTYPE and LANG, and C
+    when none is. An LC_CTYPE that CPython itself put there at start-up does not count.
+    """
+    names = ["LC_ALL", "LANG"] if _coerced(environ) else ["LC_ALL", "LC_CTYPE", "LANG"]
+    chosen = next((environ[name] for name in names if environ.get(name)), "C")
+    return chosen in ("C", "POSIX")
+
+
+def _coerced(environ: Mapping[str, str]) -> bool:
+    """CPython found the C locale and rewrote LC_CTYPE: it then also turned on UTF-8 mode
+    without anyone asking (``PYTHONUTF8`` or ``-X utf8``)."""
+    implicit_utf8 = (
+        sys.flags.utf8_mode and not environ.get("PYTHONUTF8") and "utf8" not in sys._xoptions
+    )
+    return bool(implicit_utf8) and not environ.get("LC_ALL") and environ.get("LC_CTYPE") in _COERCED
 
 
 def is_unicode(encoding: str | None) -> bool:

@@ -10,6 +10,7 @@ ASCII stand-ins (see :mod:`.charset`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TextIO
@@ -23,7 +24,7 @@ from rich.text import Text
 
 from briefing_reader.loading import Loaded, Problem
 from briefing_reader.model import SECTIONS, Briefing, Item
-from briefing_reader.output.charset import Fit, fitter
+from briefing_reader.output.charset import Fit, fitter, stream_encoding
 from briefing_reader.terminal import find_urls
 
 TITLE = "bold"
@@ -66,17 +67,42 @@ class Blocks:
 class OutputConsole(Console):
     """A console for data: no markup, emoji codes or highlighting applied to any string.
 
-    A closed pipe (`briefing show ... | head`) raises :class:`BrokenPipeError` for the
-    caller to handle, instead of Rich's own ``SystemExit(1)``.
+    It is as wide as ``width``, else ``COLUMNS``, else its own file's terminal, else 80 (a
+    pipe or a file): Rich alone would take the width of whichever of stdin, stdout and
+    stderr is a terminal. Its encoding is :func:`.charset.stream_encoding`'s, so ASCII
+    under the C locale. A closed pipe (`briefing show ... | head`) raises
+    :class:`BrokenPipeError` for the caller to handle, instead of Rich's own ``SystemExit(1)``.
     """
 
     def __init__(self, file: TextIO, width: int | None = None) -> None:
+        self._stream_encoding = stream_encoding(file)
         super().__init__(
-            file=file, width=width, highlight=False, markup=False, emoji=False, soft_wrap=False
+            file=file,
+            width=width or _terminal_width(file),
+            height=25,  # with a width, Rich then never measures (nor falls back to 80 on TERM=dumb)
+            highlight=False,
+            markup=False,
+            emoji=False,
+            soft_wrap=False,
         )
+
+    @property
+    def encoding(self) -> str:
+        return self._stream_encoding
 
     def on_broken_pipe(self) -> None:
         raise BrokenPipeError
+
+
+def _terminal_width(file: TextIO) -> int | None:
+    """The width of the terminal ``file`` writes to, 80 for anything else; None leaves
+    ``COLUMNS`` to Rich."""
+    if (os.environ.get("COLUMNS") or "").isdigit():
+        return None
+    try:
+        return os.get_terminal_size(file.fileno()).columns or 80
+    except (AttributeError, OSError, ValueError):  # not a terminal, or no descriptor at all
+        return 80
 
 
 def render_text(loaded: Loaded, console: Console) -> None:
