@@ -47,10 +47,13 @@ keys in a briefing:
   s                 the source article, with the item's evidence highlighted (escape closes)
   y, Y              copy the item as a line / the pane as Markdown (OSC 52, works over SSH)
   o                 open the source URL
-  e                 edit the briefing in $VISUAL or $EDITOR, then reload it
+  e                 edit the briefing in $VISUAL or $EDITOR, then reload it in place
   !                 every problem found in the briefing
-  ], [              next / previous briefing (in the library's order)
-  n, N, u           next / previous search match; mark unread (from the library)
+  ], [              next / previous briefing (in the library's order; going round is said)
+  /                 search this briefing (enter: first match; escape cancels)
+  n, N              next / previous match: of a / search in this briefing, going round;
+                    else of the library's search, on through its briefings
+  u                 mark unread (from the library)
   escape, backspace back to the library
 anywhere:
   ?                 help: every key

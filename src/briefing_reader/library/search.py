@@ -447,3 +447,31 @@ def entry_text(briefing: Briefing) -> str:
     unit separator, which no query matches, so a match never spans two fields.
     """
     return "\n".join(text + _FIELD_SEP for _, _, _, text in _text_fields(briefing))
+
+
+class PaneHit(NamedTuple):
+    """Where a reader shows a search hit: its pane, its item, and whether it is in the details."""
+
+    # 1-based, as the reader numbers its panes (1 to 4 jump to them).
+    pane: int
+    item: int
+    # The hit is in a note or the evidence, which shows only once the item is expanded.
+    in_details: bool
+
+
+def pane_hits(briefing: Briefing, query: str) -> list[PaneHit]:
+    """Every item of ``briefing``'s panes holding ``query``, once each, in reading order.
+
+    ``in_details`` is set when any of the item's hits is in its details, so expanding it
+    shows them all. The briefing's own fields (title, summary, ...) are in no pane.
+    """
+    found: dict[tuple[int, int], bool] = {}
+    for hit in briefing_hits(briefing, query):
+        if hit.section is None:
+            continue
+        item = briefing.items(SECTIONS[hit.section])[hit.item]
+        text = getattr(item, hit.field, None)
+        in_details = any(detail.text == text for detail in item.details())
+        place = (hit.section + 1, hit.item)
+        found[place] = found.get(place, False) or in_details
+    return [PaneHit(pane, item, in_details) for (pane, item), in_details in found.items()]

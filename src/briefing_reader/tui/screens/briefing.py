@@ -21,6 +21,9 @@ from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
+    from briefing_reader.library.search import PaneHit
     from briefing_reader.loading import Loaded
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
@@ -82,6 +85,7 @@ class BriefingScreen(Screen[None]):
         Binding("u", "toggle_read", "Mark unread / read", show=False, id="screen.toggle_read"),
         Binding("n", "next_match(1)", "Next match", show=False, id="screen.next_match"),
         Binding("N", "next_match(-1)", "Previous match", show=False, id="screen.previous_match"),
+        Binding("slash", "search", "Search this briefing", show=False, id="screen.search"),
     ]
 
     HELP_GROUP = "Panes and briefings"
@@ -105,6 +109,9 @@ class BriefingScreen(Screen[None]):
         self._hit = -1
         self._pending_hit: int | None = None
         self._restore: dict[int, tuple[int, float]] | None = None
+        # A / search typed in the reader: it replaces the library's for n/N, which then step
+        # through this briefing's matches only.
+        self._local_search: str | None = None
 
     @property
     def loaded(self) -> Loaded:
@@ -259,20 +266,60 @@ class BriefingScreen(Screen[None]):
         elif self.panes:
             self.maximize(self.panes[self.current_pane - 1], container=False)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def refusal(self, action: str) -> str | None:
+        """Why ``action`` cannot run here, in one line for the user; None when it can."""
         if action in ("next_briefing", "previous_briefing") and len(self.entries) < 2:
-            return False  # one briefing: nothing to switch to, so not offered
+            return "This is the only briefing."
+        if action == "problems" and not self.loaded.problems:
+            return "No problems found in this briefing."
+        if action == "next_match" and not self._search_text():
+            return "No search yet: / searches this briefing."
+        return None
+
+    def on_key(self, event: events.Key) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "reader-search":
+            if event.key == "escape":
+                event.stop()
+                self._close_search_line()
+            return
+        # A key whose action cannot run here would do nothing at all: say why instead.
+        # (Textual runs the bindings after the key has bubbled up to here.)
+        for node in (focused, self):
+            refusal = getattr(node, "refusal", None)
+            if refusal is None:
+                continue
+            for binding in type(node).BINDINGS:
+                if isinstance(binding, Binding) and self._pressed(binding, event):
+                    reason = refusal(binding.action.partition("(")[0])  # "next_match(1)"
+                    if reason is not None:
+                        self.notify(reason, markup=False)
+                        return
+
+    def _pressed(self, binding: Binding, event: events.Key) -> bool:
+        """Whether ``event`` is one of ``binding``'s keys, as the config may have remapped them."""
+        from textual.keys import key_to_character
+
+        keymap: dict[str, str] = getattr(getattr(self.app, "config", None), "keys", {})
+        keys = {key.strip() for key in keymap.get(binding.id or "", binding.key).split(",")}
+        if keys & set(event.aliases):
+            return True
+        return event.character is not None and any(
+            key == event.character or key_to_character(key) == event.character for key in keys
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.refusal(action) is not None:
+            # Greyed in the footer (or, for one briefing's ] and [, left out of it to save
+            # room); on_key says why when the key is pressed.
+            return False if action in ("next_briefing", "previous_briefing") else None
         if action == "close_source":
             return bool(self.query("#source"))
         if action == "back":
             return self.library is not None and not self.query("#source")
         if action == "toggle_read":
             return self.library is not None and self.loaded.briefing is not None
-        if action == "next_match":
-            return self.library is not None and bool(self.library.search_query)
-        if action == "problems":
-            return bool(self.loaded.problems)
-        if action in ("source", "copy_item", "copy_pane", "open_url"):
+        if action in ("source", "copy_item", "copy_pane", "open_url", "search"):
             return self.loaded.briefing is not None
         # An error entry has no panes to move between or zoom.
         return bool(self.panes) or action not in ("zoom", "next_pane", "previous_pane", "jump")
@@ -284,9 +331,16 @@ class BriefingScreen(Screen[None]):
         self._switch(-1)
 
     def _switch(self, step: int) -> None:
-        if len(self.entries) > 1:
-            self.minimize()
-            self.index = (self.index + step) % len(self.entries)
+        if len(self.entries) < 2:
+            return
+        self.minimize()
+        index = self.index + step
+        # Going round is kept (one key gets back to the start), but said, never silent.
+        if index >= len(self.entries):
+            self.notify("Past the last briefing: back to the first.")
+        elif index < 0:
+            self.notify("Before the first briefing: on to the last.")
+        self.index = index % len(self.entries)
 
     # --- the source article, copying, opening and editing -------------------------------
 
@@ -309,6 +363,18 @@ class BriefingScreen(Screen[None]):
         if existing:
             self.action_close_source()
             return
+        view = await self._open_source()
+        if view is None:
+            return
+        evidence = self._evidence()
+        if evidence is None:
+            self.notify(
+                "This item has no evidence to highlight: the article is shown from the top."
+            )
+        elif not view.highlight(evidence):
+            self.notify("This item's evidence is not in the source.", severity="warning")
+
+    async def _open_source(self) -> SourceView | None:
         from briefing_reader.checks.validate import read_source
 
         briefing = self.loaded.briefing
@@ -323,8 +389,7 @@ class BriefingScreen(Screen[None]):
         # Focus first: narrow layouts then hide the panes, and a hidden widget cannot keep focus.
         view.focus()
         self.add_class("-source")
-        if not view.highlight(self._evidence()) and self._evidence():
-            self.notify("This item's evidence is not in the source.", severity="warning")
+        return view
 
     def _show_evidence(self) -> None:
         for view in self.query(SourceView):
@@ -391,11 +456,8 @@ class BriefingScreen(Screen[None]):
         except (OSError, ValueError) as exc:
             self.notify(f"Could not run {editor}: {exc}", severity="error", markup=False)
             return
-        from briefing_reader.checks.validate import check_file
-
-        # Reload what the editor left, keeping the pane and the briefing's place in the list.
-        self.entries[self.index] = check_file(path, display=self.loaded.name or None)
-        self.refresh(recompose=True)  # recompose() then refocuses the current pane
+        # What the editor left, as for a change seen on disk: pane, item and scroll kept.
+        self.reload_current()
 
     def action_problems(self) -> None:
         from briefing_reader.tui.screens.problems import ProblemsScreen
@@ -411,26 +473,56 @@ class BriefingScreen(Screen[None]):
         if self.library is not None:
             self.library.toggle_read(self.loaded)
 
-    def _hits(self) -> list[tuple[int, int, bool]]:
-        """(pane number, item, in its details) of every search hit in the panes."""
-        from briefing_reader.library.search import briefing_hits
+    def _search_text(self) -> str | None:
+        """The search n/N step through: this reader's own, else the library's."""
+        if self._local_search:
+            return self._local_search
+        return self.library.search_query if self.library is not None else None
 
-        query = self.library.search_query if self.library else None
+    def _hits(self) -> list[PaneHit]:
+        from briefing_reader.library.search import pane_hits
+
+        search = self._search_text()
         briefing = self.loaded.briefing
-        if not query or briefing is None:
+        if not search or briefing is None:
             return []
-        hits = []
-        for hit in briefing_hits(briefing, query):
-            if hit.section is None:
-                continue
-            item = briefing.items(SECTIONS[hit.section])[hit.item]
-            # A hit in a note or evidence shows only once the item is expanded.
-            text = getattr(item, hit.field, None)
-            in_details = any(detail.text == text for detail in item.details())
-            place = (hit.section + 1, hit.item, in_details)
-            if place not in hits:
-                hits.append(place)
-        return hits
+        return pane_hits(briefing, search)
+
+    async def action_search(self) -> None:
+        from briefing_reader.tui.widgets.search_line import SearchLine
+
+        line = self.query(SearchLine).first() if self.query(SearchLine) else None
+        if line is None:
+            line = SearchLine()
+            await self.mount(line, before=self.query_one("Footer"))  # KeyFooter too
+        line.add_class("-shown")
+        line.focus()
+
+    def on_input_submitted(self, message: Input.Submitted) -> None:
+        if message.input.id != "reader-search":
+            return
+        message.stop()
+        search = message.value.strip()
+        if self.query(SourceView):
+            self.action_close_source()  # the matches are shown in the panes
+        self._close_search_line()
+        if not search:
+            return
+        self._local_search = search
+        self._hit = -1
+        self._mark_search()
+        self._go_to_hit(0)
+
+    def _close_search_line(self) -> None:
+        # Hidden, not removed: removing the focused line moved focus to a pane of Textual's
+        # choosing, after ours.
+        for line in self.query("#reader-search"):
+            line.remove_class("-shown")
+        sources = self.query(SourceView)
+        if sources:
+            sources.first().focus()
+        else:
+            self._focus_pane(self.current_pane)
 
     def action_next_match(self, step: int) -> None:
         hits = self._hits()
@@ -438,7 +530,18 @@ class BriefingScreen(Screen[None]):
         if 0 <= target < len(hits):
             self._go_to_hit(target)
             return
-        assert self.library is not None
+        if self._local_search or self.library is None:
+            # Within this briefing, going round as less and vim do, and saying so.
+            if len(hits) == 1:
+                self.notify("The only match in this briefing.")
+            elif hits:
+                self.notify(
+                    "Past the last match: back to the first."
+                    if step > 0
+                    else "Before the first match: on to the last.",
+                )
+            self._go_to_hit(0 if step > 0 else -1)
+            return
         path = self.library.next_match(str(self.loaded.path), step)
         index = self._index_of(path) if path is not None else None
         if index is None:
@@ -468,10 +571,7 @@ class BriefingScreen(Screen[None]):
     def _go_to_hit(self, number: int) -> None:
         hits = self._hits()
         if not hits:
-            self.notify(
-                "No match in the panes: it is in the title, the summary or (s) the source.",
-                markup=False,
-            )
+            self._no_pane_hit()
             return
         number = number % len(hits)
         self._hit = number
@@ -482,10 +582,42 @@ class BriefingScreen(Screen[None]):
         if in_details and pane.current is not None and not pane.current.expanded:
             pane.action_toggle()
 
+    def _no_pane_hit(self) -> None:
+        """No item holds the search: show it in the source article, or say where it is."""
+        from briefing_reader.checks.validate import read_source
+        from briefing_reader.library.search import briefing_hits, text_spans
+
+        search = self._search_text()
+        briefing = self.loaded.briefing
+        if not search or briefing is None:
+            return
+        try:
+            in_source = bool(text_spans(read_source(self.loaded), search))
+        except (OSError, ValueError):
+            in_source = False
+        if in_source:
+            self.call_later(self._show_in_source, search)
+        elif briefing_hits(briefing, search):
+            self.notify(
+                f"\u201c{search}\u201d is not in the panes, only in the title, summary or tags.",
+                markup=False,
+            )
+        else:
+            self.notify(f"Nothing matches \u201c{search}\u201d in this briefing.", markup=False)
+
+    async def _show_in_source(self, search: str) -> None:
+        view = self.query(SourceView).first() if self.query(SourceView) else None
+        view = view or await self._open_source()
+        if view is not None and view.find(search):
+            self.notify(
+                f"\u201c{search}\u201d is not in the panes: shown in the source article.",
+                markup=False,
+            )
+
     def _mark_search(self) -> None:
-        query = self.library.search_query if self.library else None
+        search = self._search_text()
         for pane in self.panes:
-            pane.mark(query)
+            pane.mark(search)
 
     def reload_current(self) -> None:
         """The open briefing's file changed on disk: show it anew, keeping the places."""

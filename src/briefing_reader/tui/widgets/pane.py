@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from briefing_reader.model import Item, Section
+from briefing_reader.model import CeoQuote, Item, Section
 from briefing_reader.tui.keys import movement_bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
@@ -91,6 +91,24 @@ class Pane(VerticalScroll, can_focus=True):
     def watch_cursor(self) -> None:
         self._show_cursor()
         self.post_message(self.Moved(self))
+        self.refresh_bindings()  # "Expand" is greyed on an item with nothing to expand
+
+    def refusal(self, action: str) -> str | None:
+        """Why ``action`` cannot run on the current item, in one line; None when it can."""
+        if action != "toggle":
+            return None
+        current = self.current
+        if current is None:
+            return "This pane is empty."
+        if current.has_details:
+            return None
+        if isinstance(current.item, CeoQuote):
+            return "The quote is shown in full: there is nothing to expand."
+        return "This item has nothing more to show."
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Greyed in the footer; the screen says why when the key is pressed.
+        return None if self.refusal(action) is not None else True
 
     def _show_cursor(self, focused: bool | None = None) -> None:
         focused = self.has_focus if focused is None else focused

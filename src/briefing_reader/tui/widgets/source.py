@@ -60,17 +60,27 @@ class SourceView(VerticalScroll, can_focus=True):
     def highlight(self, excerpt: str | None) -> bool:
         """Highlight ``excerpt`` and scroll to it; False when it is not in the article."""
         span = locate(self.text, excerpt) if excerpt else None
+        return self._show_spans([span] if span else [])
+
+    def find(self, search: str) -> bool:
+        """Highlight every occurrence of a search and scroll to the first; False if none."""
+        from briefing_reader.library.search import text_spans
+
+        return self._show_spans(text_spans(self.text, search))
+
+    def _show_spans(self, spans: list[tuple[int, int]]) -> bool:
         first: Static | None = None
         for (start, end), widget in zip(self.paragraphs, self.query(".paragraph"), strict=True):
             assert isinstance(widget, Static)
             content = Content(self.text[start:end])
-            if span and span[0] < end and span[1] > start:
-                # Reverse and underline as well as colour: visible with NO_COLOR too.
-                content = content.stylize(
-                    "reverse underline", max(span[0], start) - start, min(span[1], end) - start
-                )
-                first = first or widget
+            for span in spans:
+                if span[0] < end and span[1] > start:
+                    # Reverse and underline as well as colour: visible with NO_COLOR too.
+                    content = content.stylize(
+                        "reverse underline", max(span[0], start) - start, min(span[1], end) - start
+                    )
+                    first = first or widget
             widget.update(content)
         if first is not None:
             self.call_after_refresh(self.scroll_to_widget, first, animate=False, top=True)
-        return span is not None
+        return bool(spans)

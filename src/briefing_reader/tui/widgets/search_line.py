@@ -1,0 +1,24 @@
+"""The reader's search line: one row above the footer, as in less and vim."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+
+class SearchLine(Input):
+    """Typed into after ``/``; the screen runs the search on enter and drops it on escape."""
+
+    DEFAULT_CSS = """
+    SearchLine {
+        display: none;
+        dock: bottom;
+        height: 1;
+        border: none;
+        padding: 0 1;
+        &.-shown { display: block; }
+    }
+    """
+
+    def __init__(self) -> None:
+        # Kept once made: the last search comes back selected, to edit or type over.
+        super().__init__(placeholder="search this briefing", id="reader-search")

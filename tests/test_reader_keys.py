@@ -1,0 +1,253 @@
+"""Reader keys that cannot act say why; / searches the open briefing; e keeps the place."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
+
+from briefing_reader.loading import load_file
+from briefing_reader.tui import BriefingApp, make_app
+from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.widgets.pane import Pane
+from briefing_reader.tui.widgets.source import SourceView
+from tests.conftest import BUNDLED, FIXTURES, load
+from tests.test_library_app import app_for as library_app_for
+from tests.test_library_app import loaded, settle, write_library
+
+SIZE = (120, 40)
+
+
+def app_for(*paths: Path) -> BriefingApp:
+    return make_app([load(p) for p in paths])
+
+
+def notes(app: BriefingApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def focused_pane(app: BriefingApp) -> Pane:
+    assert isinstance(app.focused, Pane), f"focus is on {app.focused!r}, not a pane"
+    return app.focused
+
+
+def title_text(app: BriefingApp) -> str:
+    return str(app.screen.query_one("#title", Static).render())
+
+
+def footer_keys(app: BriefingApp) -> dict[str, bool]:
+    """Each footer key's action, and whether it is offered (not greyed)."""
+    return {key.action: not key.has_class("-disabled") for key in app.screen.query(FooterKey)}
+
+
+def marked(pane: Pane) -> list[int]:
+    """The items of ``pane`` showing a search mark (reverse video)."""
+    return [
+        view.index
+        for view in pane.item_views
+        if any("reverse" in str(span.style) for span in view.render().spans)  # type: ignore[union-attr]
+    ]
+
+
+def highlighted_paragraphs(source: SourceView) -> list[str]:
+    return [
+        str(p.render())
+        for p in source.query(".paragraph").results(Static)
+        if any("reverse" in str(span.style) for span in p.render().spans)  # type: ignore[union-attr]
+    ]
+
+
+# --- item 5: keys that cannot act say why ---------------------------------------------
+
+
+async def test_bang_without_problems_says_there_are_none() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert "No problems found in this briefing." in notes(app)
+
+
+async def test_brackets_with_one_briefing_say_it_is_the_only_one() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert notes(app).count("This is the only briefing.") == 2
+        assert "next_briefing" not in footer_keys(app), "the footer does not offer ]"
+
+
+async def test_going_round_the_briefings_is_said() -> None:
+    app = app_for(BUNDLED, FIXTURES / "minimal.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert notes(app) == []
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert title_text(app).startswith("Core Scientific")
+        assert notes(app) == ["Past the last briefing: back to the first."]
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert notes(app)[-1] == "Before the first briefing: on to the last."
+
+
+async def test_enter_on_the_quote_says_why_and_the_footer_greys_expand() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert footer_keys(app)["toggle"] is True
+        await pilot.press("3")
+        await pilot.pause()
+        assert footer_keys(app)["toggle"] is False, "Expand is greyed on the quote"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "The quote is shown in full: there is nothing to expand." in notes(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert footer_keys(app)["toggle"] is True
+
+
+async def test_s_on_an_item_without_evidence_says_nothing_is_highlighted(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    shutil.copy(FIXTURES / "sources" / "minimal.txt", tmp_path / "sources")
+    path = tmp_path / "b.yaml"
+    text = (FIXTURES / "minimal.yaml").read_text()
+    path.write_text(text.replace("headline_facts: []", "headline_facts:\n  - {label: A, value: B}"))
+    app = make_app([load_file(path, display=path.name)])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.query("#source"), "the article still opens"
+        assert (
+            "This item has no evidence to highlight: the article is shown from the top."
+            in notes(app)
+        )
+
+
+# --- item 6: / searches the open briefing ------------------------------------------------
+
+
+async def test_slash_searches_the_briefing_and_n_steps_round_its_matches() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "reader-search"
+        await pilot.press(*"bankruptcy", "enter")
+        await pilot.pause()
+        assert not app.screen.query("#reader-search.-shown"), "the search line closes"
+        # "bankruptcy": a loss driver's title, then an open question's note.
+        pane = focused_pane(app)
+        places = [(pane.number, pane.cursor)]
+        assert marked(pane) == [pane.cursor]
+        for _ in range(3):
+            await pilot.press("n")
+            await pilot.pause()
+            places.append((focused_pane(app).number, focused_pane(app).cursor))
+        assert len(set(places)) > 1, "n moves between matches"
+        assert places[0] in places[1:], "n goes round to the first match"
+        assert "Past the last match: back to the first." in notes(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert (focused_pane(app).number, focused_pane(app).cursor) == places[-2]
+
+
+async def test_slash_with_no_match_says_so_and_escape_cancels() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "j", "slash", *"zebra", "enter")
+        await pilot.pause()
+        assert "Nothing matches \u201czebra\u201d in this briefing." in notes(app)
+        assert (focused_pane(app).number, focused_pane(app).cursor) == (2, 1)
+        await pilot.press("slash", *"energy", "escape")
+        await pilot.pause()
+        assert not app.screen.query("#reader-search.-shown")
+        assert isinstance(app.screen, BriefingScreen)
+        assert (focused_pane(app).number, focused_pane(app).cursor) == (2, 1)
+        assert not any(marked(pane) for pane in app.screen.panes), "escape searched nothing"
+
+
+async def test_n_without_a_search_says_how_to_search() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        assert "No search yet: / searches this briefing." in notes(app)
+
+
+async def test_a_search_only_in_the_source_opens_it_at_the_match() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        # In the article's text, nowhere in the briefing's own fields.
+        await pilot.press("slash", *"blockchain", "enter")
+        await pilot.pause()
+        await pilot.pause()
+        source = app.screen.query_one(SourceView)
+        found = highlighted_paragraphs(source)
+        assert found and all("blockchain" in p.lower() for p in found)
+        assert "\u201cblockchain\u201d is not in the panes: shown in the source article." in (
+            notes(app)
+        )
+
+
+async def test_a_library_search_in_the_sources_opens_the_source_at_the_hit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_library(tmp_path / "library")
+    app = library_app_for(Path("library"))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        # "chief executive" is only in the article, which ctrl+t adds to the search.
+        await pilot.press("slash", "ctrl+t", *"chief", "enter")
+        await settle(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        source = app.screen.query_one(SourceView)
+        assert highlighted_paragraphs(source), "the hit is highlighted in the source"
+        assert any("chief" in p for p in highlighted_paragraphs(source))
+
+
+# --- item 7: e keeps the place ---------------------------------------------------------
+
+
+@contextmanager
+def _no_suspend() -> Iterator[None]:
+    """Stands in for App.suspend, which a headless test driver cannot do."""
+    yield
+
+
+async def test_e_reloads_keeping_the_pane_and_item(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(BUNDLED.parent / "sources", tmp_path / "sources")
+    path = tmp_path / BUNDLED.name
+    shutil.copy(BUNDLED, path)
+    editor = tmp_path / "editor.sh"
+    editor.write_text(
+        "#!/bin/sh\nsed -i 's/Declining Bitcoin prices/Falling Bitcoin prices/' \"$1\"\n"
+    )
+    editor.chmod(editor.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", str(editor))
+    app = make_app([load_file(path, display=path.name)])
+    monkeypatch.setattr(app, "suspend", _no_suspend)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "j", "j")
+        await pilot.pause()
+        assert (focused_pane(app).number, focused_pane(app).cursor) == (2, 2)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+        pane = focused_pane(app)
+        assert (pane.number, pane.cursor) == (2, 2)
+        assert pane.current is not None and pane.current.has_class("-highlight")
+        assert str(pane.item_views[0].render()).startswith("Falling Bitcoin prices")
