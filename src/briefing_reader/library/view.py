@@ -37,7 +37,7 @@ NEAR_FROM = 5
 # Between an entry's fields in the text the near matcher scans: no query word contains it.
 _SEP = "\x1f"
 # Length-preserving: every character that cannot be part of a word becomes a space.
-_NOT_ALNUM = re.compile(r"[^\w\x1f]|_")  # keeps _SEP, to split on
+_NOT_ALNUM = re.compile(r"[^\w\x1f\n]|_")  # keeps _SEP and line breaks, to split on
 
 
 def fields(entry: Entry) -> tuple[str, str, str, str]:
@@ -82,18 +82,17 @@ class _Folded:
 
     __slots__ = ("spaced", "texts")
 
-    def __init__(self, joined: str) -> None:
+    def __init__(self, joined: str, spaced: str) -> None:
         self.texts = joined.split(_SEP)
-        # spaced[p] is the character before texts[p]: " " + w found at p is w at a word start.
-        self.spaced = [" " + text for text in _NOT_ALNUM.sub(" ", joined).split(_SEP)]
+        # spaced[p] is the character before texts[p]: a word starts at p if it is a space.
+        self.spaced = [" " + text for text in spaced.split(_SEP)]
 
     def exact(self, word: str) -> tuple[int, int, int] | None:
         """(tier, field, position) of ``word``'s best exact occurrence, or None."""
         inside: tuple[int, int, int] | None = None
-        start = " " + word
         for number, (text, spaced) in enumerate(zip(self.texts, self.spaced, strict=True)):
-            pos = spaced.find(start)
-            if pos >= 0 and text.startswith(word, pos):
+            pos = _word_start(text, spaced, word)
+            if pos >= 0:
                 return WORD_START, number, pos
             if inside is None:
                 pos = text.find(word)
@@ -102,13 +101,20 @@ class _Folded:
         return inside
 
 
+def _word_start(text: str, spaced: str, word: str) -> int:
+    """Where ``word`` occurs in ``text`` at the start of a word, or -1."""
+    pos = text.find(word)
+    while pos >= 0 and spaced[pos] != " ":
+        pos = text.find(word, pos + 1)
+    return pos
+
+
 def _span(folded: _Folded, number: int, word: str) -> tuple[int, int] | None:
     """Where ``word`` matched in field ``number``: at a word start if it can, else inside."""
     text, spaced = folded.texts[number], folded.spaced[number]
-    pos = spaced.find(" " + word)
-    if pos >= 0 and text.startswith(word, pos):
-        return pos, pos + len(word)
-    pos = text.find(word)
+    pos = _word_start(text, spaced, word)
+    if pos < 0:
+        pos = text.find(word)
     if pos >= 0:
         return pos, pos + len(word)
     if len(word) >= NEAR_FROM and text:
@@ -133,7 +139,9 @@ class RankedFilter:
     def __init__(self, entries: Sequence[Entry]) -> None:
         # One folded string per entry, so every entry is scanned in C before any Python runs;
         # the fields apart (_Folded) are made only for entries that match.
-        self._joined = [_fold(_SEP.join(fields(entry))) for entry in entries]
+        self._joined = [_fold(_SEP.join(fields(entry)).replace("\n", " ")) for entry in entries]
+        # The same with non-word characters as spaces: one substitution for the library.
+        self._spaced = _NOT_ALNUM.sub(" ", "\n".join(self._joined)).split("\n")
         self._split: list[_Folded | None] = [None] * len(self._joined)
 
     def __len__(self) -> int:
@@ -142,7 +150,7 @@ class RankedFilter:
     def _folded(self, index: int) -> _Folded:
         folded = self._split[index]
         if folded is None:
-            folded = self._split[index] = _Folded(self._joined[index])
+            folded = self._split[index] = _Folded(self._joined[index], self._spaced[index])
         return folded
 
     def rank(self, query: str) -> dict[int, int]:
