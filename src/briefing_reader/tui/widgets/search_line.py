@@ -11,10 +11,10 @@ class SearchLine(Input):
     DEFAULT_CSS = """
     SearchLine {
         display: none;
-        dock: bottom;
         height: 1;
         border: none;
         padding: 0 1;
+        &:focus { border: none; }
         &.-shown { display: block; }
     }
     """
