@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,12 +13,13 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 
 from briefing_reader.loading import Loaded, load_file
+from briefing_reader.model import SECTIONS
 from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.help import HelpScreen
 from briefing_reader.tui.widgets.error_view import ErrorView
 from briefing_reader.tui.widgets.pane import Pane
-from tests.conftest import BUNDLED, FIXTURES, load
+from tests.conftest import BUNDLED, FIXTURES, ROOT, load
 
 SIZE = (120, 40)
 
@@ -272,9 +275,10 @@ async def test_briefing_text_is_shown_literally_and_clicking_it_does_nothing() -
 @pytest.mark.parametrize(
     ("size", "layout"),
     [
-        ((120, 40), "-wide"),
-        ((100, 30), "-wide"),
-        ((99, 30), "-narrow"),
+        ((120, 40), "-grid"),
+        ((100, 30), "-grid"),
+        ((80, 24), "-grid"),
+        ((79, 30), "-narrow"),
         ((60, 20), "-narrow"),
         ((49, 30), "-tiny"),
         ((80, 14), "-tiny"),
@@ -284,7 +288,7 @@ async def test_briefing_text_is_shown_literally_and_clicking_it_does_nothing() -
 async def test_layout_follows_the_terminal_size(size: tuple[int, int], layout: str) -> None:
     app = app_for(BUNDLED)
     async with app.run_test(size=size):
-        classes = {"-wide", "-narrow", "-tiny"} & set(app.screen.classes)
+        classes = {"-grid", "-narrow", "-tiny"} & set(app.screen.classes)
         assert classes == {layout}
 
 
@@ -301,9 +305,91 @@ async def test_tiny_terminal_shows_only_the_focused_pane_with_an_indicator() -> 
         assert [p.number for p in screen(app).panes if p.display] == [4]
 
 
-async def test_narrow_layout_scrolls_the_focused_pane_into_view() -> None:
+def screen_rows(app: BriefingApp) -> list[str]:
+    """The screen's rows as a person reads them, from the screenshot Textual exports."""
+    svg = app.export_screenshot()
+    # Each run of text is placed at x = column * cell width; spaces drawn as background
+    # rectangles have no text, so the rows are rebuilt cell by cell.
+    runs = re.findall(
+        r'<text [^>]*x="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*'
+        r'clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>([^<]*)</text>',
+        svg,
+    )
+    rows: dict[int, dict[int, str]] = {}
+    for x, length, line, escaped in runs:
+        text = html.unescape(escaped).replace("\xa0", " ")
+        width = float(length) / len(text)
+        cells = rows.setdefault(int(line), {})
+        for offset, char in enumerate(text):
+            cells[round(float(x) / width) + offset] = char
+    return [
+        "".join(cells.get(column, " ") for column in range(app.size.width)).rstrip()
+        for _, cells in sorted(rows.items())
+    ]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_at_the_start_every_pane_shows_its_title_and_first_item(
+    size: tuple[int, int],
+) -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        rows = screen_rows(app)
+        briefing = screen(app).loaded.briefing
+    assert briefing is not None
+    assert len(rows) == size[1]
+    above_footer = "\n".join(rows[:-1])
+    for number, section in enumerate(SECTIONS, start=1):
+        assert f"{number} {section.title}" in above_footer, f"pane {number}'s title is hidden"
+        first = briefing.items(section)[0].heading()
+        words = " ".join(first.main.split()[:3])
+        assert words in above_footer, f"{section.title}: {words!r} is not on screen"
+    quote = briefing.items(SECTIONS[2])[0].heading()
+    assert quote.aside in above_footer, "the quote is cut before its speaker"
+    assert "? Help" in rows[-1] and "q Quit" in rows[-1], rows[-1]
+
+
+async def test_start_up_shows_the_top_of_the_one_column_layout() -> None:
+    # Textual's scroll on focus used to centre the first pane, scrolling the summary away.
+    app = app_for(BUNDLED)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#body").scroll_y == 0
+        rows = screen_rows(app)
+    assert rows[0].startswith(" Core Scientific doubles down")
+    assert any(row.startswith(" Core Scientific, one of North") for row in rows)
+    assert any("1 Headline facts" in row for row in rows)
+
+
+async def test_a_short_screen_shows_the_summarys_first_line_and_a_click_shows_it_all() -> None:
     app = app_for(BUNDLED)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert next(row for row in screen_rows(app) if "Bitcoin miners" in row).endswith("\u2026")
+        assert not any("2023 bankruptcy." in row for row in screen_rows(app))
+        await pilot.click("#summary")
+        await pilot.pause()
+        assert any("2023 bankruptcy." in row for row in screen_rows(app))
+
+
+async def test_the_footer_keeps_help_and_quit_with_a_library_at_80_columns() -> None:
+    from briefing_reader.tui.app import make_library_app
+
+    app = make_library_app([ROOT / "briefings"], watch=False, index_workers=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.library_loaded.wait()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        footer = screen_rows(app)[-1]
+    assert "? Help" in footer and "q Quit" in footer, footer
+
+
+async def test_narrow_layout_scrolls_the_focused_pane_into_view() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=(60, 20)) as pilot:
         await pilot.press("4")
         await pilot.pause()
         pane = focused_pane(app)

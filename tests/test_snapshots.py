@@ -24,8 +24,9 @@ def app_for(*paths: Path) -> BriefingApp:
     return app
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20)])
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20), (100, 30)])
 def test_main_screen(snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    # At 80x24 and 100x30 every pane shows its title and first item, the quote its speaker.
     assert snap_compare(app_for(BUNDLED), terminal_size=size)
 
 

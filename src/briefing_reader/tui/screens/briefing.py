@@ -12,10 +12,11 @@ from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from briefing_reader.model import SECTIONS, CeoQuote, Item
-from briefing_reader.tui.widgets.header import header
+from briefing_reader.tui.widgets.footer import KeyFooter
+from briefing_reader.tui.widgets.header import Summary, header
 from briefing_reader.tui.widgets.links import linked
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
@@ -27,7 +28,9 @@ if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
-WIDE_FROM = 100
+GRID_FROM = 80  # columns for the 2x2 grid: at 80x24 every pane shows its title and first item
+WIDE_FROM = 100  # columns for the source article beside the panes (and the library's preview)
+SHORT_BELOW = 30  # rows under which the summary takes one line, so the grid keeps its rows
 TINY_BELOW = (50, 15)
 
 
@@ -89,6 +92,10 @@ class BriefingScreen(Screen[None]):
     ]
 
     HELP_GROUP = "Panes and briefings"
+    # No auto-focus: Textual's scrolls the focused pane to the centre, which in the one-column
+    # layout scrolled the summary away at start-up (on Python 3.12 and 3.13 even at 80x24).
+    # on_screen_resume focuses the current pane without that scroll.
+    AUTO_FOCUS = ""
 
     index: reactive[int] = reactive(0, recompose=True)
 
@@ -135,7 +142,7 @@ class BriefingScreen(Screen[None]):
             # of the panes' grid. One container for both: every widget delays the first paint.
             with Container(id="body"):
                 if briefing.summary:
-                    yield Static(linked(briefing.summary), id="summary")
+                    yield Summary(linked(briefing.summary), id="summary")
                 for number, section in enumerate(SECTIONS, start=1):
                     yield Pane(
                         section,
@@ -143,7 +150,7 @@ class BriefingScreen(Screen[None]):
                         number,
                         current=number == self.current_pane,
                     )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_resize(self, event: events.Resize) -> None:
         tiny = self._apply_size(event.size.width, event.size.height)
@@ -158,8 +165,10 @@ class BriefingScreen(Screen[None]):
         self.update_classes(
             {
                 "-tiny": tiny,
+                "-grid": not tiny and width >= GRID_FROM,
+                "-narrow": not tiny and width < GRID_FROM,
                 "-wide": not tiny and width >= WIDE_FROM,
-                "-narrow": not tiny and width < WIDE_FROM,
+                "-short": height < SHORT_BELOW,
             },
             update=update,
         )
@@ -221,7 +230,10 @@ class BriefingScreen(Screen[None]):
             other.set_class(other is pane, "-current")
         if self.maximized is not None and self.maximized is not pane:
             self.maximize(pane)
-        pane.focus()
+        # Not Textual's own scroll on focus: it centres the pane once laid out, and whether that
+        # runs before or after the first layout varied with the Python version (3.12 and 3.13
+        # scrolled the summary away at start-up). One scroll of ours, after the refresh, instead.
+        pane.focus(scroll_visible=False)
         if number == 1:
             # Keep the summary above the first pane in view, rather than scrolling it away.
             self.query_one("#body").scroll_home(animate=False)

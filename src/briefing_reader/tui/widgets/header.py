@@ -55,3 +55,11 @@ def header(loaded: Loaded, position: str) -> Iterator[Widget]:
     if briefing and loaded.problems:
         # Inset by a padded box: a margin would narrow every sibling in the screen's layout.
         yield VerticalGroup(Static(problems_content(loaded), id="problems"), id="problems-box")
+
+
+class Summary(Static):
+    """The briefing's summary. Short screens show its first line; a click shows it all."""
+
+    def on_click(self) -> None:
+        self.toggle_class("-expanded")
+        self.refresh(layout=True)  # text-wrap is restyled, but only a layout changes its height
