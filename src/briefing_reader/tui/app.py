@@ -150,6 +150,12 @@ class BriefingApp(App[None]):
             return self._library()
         return BriefingScreen(self.entries)
 
+    def action_command_palette(self) -> None:
+        from briefing_reader.tui.commands import Palette
+
+        if self.use_command_palette and not Palette.is_open(self):
+            self.push_screen(Palette(id="--command-palette"))
+
     def action_help(self) -> None:
         # Imported on first use: start-up pays for every module it imports.
         from briefing_reader.tui.keys import key_help

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
 from briefing_reader.tui.keys import key_help
+
+
+class Palette(CommandPalette):
+    """Textual's palette, closed once by a quick double or triple click.
+
+    The terminal delivers the clicks of a triple-click together, so all three reach the
+    palette (its background, or an option) before its first dismiss completes; each further
+    dismiss would pop the screen beneath, a crash when that is the last one.
+    """
+
+    def dismiss(self, result: object = None) -> AwaitComplete:
+        if self.app.screen is not self:
+            return AwaitComplete(asyncio.sleep(0))
+        return super().dismiss(result)
 
 
 class KeyedActions(Provider):
