@@ -3,18 +3,95 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import pwd
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from briefing_reader.config import cache_dir, config_path, state_dir
 from briefing_reader.loading import Loaded, load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 BUNDLED = ROOT / "briefings" / "core-scientific-2024-q4.yaml"
+
+
+# The XDG base folders, each as the spec's default under a home.
+XDG_FOLDERS = {
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_STATE_HOME": ".local/state",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_DATA_HOME": ".local/share",
+}
+
+Listing = dict[str, tuple[int, int]]  # path -> (mtime_ns, size), folders included
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """For the whole run, HOME and the XDG folders are a temporary folder; at its end, the
+    user's own briefing-reader folders must be exactly as they were, or the run fails.
+
+    Session-wide, so that whatever runs outside one test's fixtures (a child process, a
+    worker thread finishing late, a shell's start-up files in a tmux pane) lands here too.
+    """
+    watched = user_folders(os.environ)
+    before = listing(watched)
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HOME", str(home))
+        for name, default in XDG_FOLDERS.items():
+            patch.setenv(name, str(home / default))
+        yield home
+    written = changes(before, listing(watched))
+    if written:
+        pytest.fail(
+            "the tests wrote to the user's own folders, outside their temporary ones:\n  "
+            + "\n  ".join(written),
+            pytrace=False,
+        )
+
+
+def user_folders(environ: Mapping[str, str]) -> list[Path]:
+    """Where briefing-reader keeps a user's files: by their XDG variables, and by the
+    defaults under their home (the run may have been started with other XDG values)."""
+    home = environ.get("HOME") or pwd.getpwuid(os.getuid()).pw_dir
+    folders: set[Path] = set()
+    for env in (dict(environ), {"HOME": home}):
+        folders.update((config_path(env).parent, state_dir(env), cache_dir(env)))
+    return sorted(folders)
+
+
+def listing(folders: Iterable[Path]) -> Listing:
+    """Every folder and file under ``folders`` with its modification time and size."""
+    found: Listing = {}
+    for folder in folders:
+        for top, dirs, files in os.walk(folder):
+            for name in [".", *dirs, *files]:
+                path = os.path.normpath(os.path.join(top, name))
+                try:
+                    stat = os.lstat(path)
+                except OSError:  # gone since the walk listed it: the next listing says so
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def changes(before: Listing, after: Listing) -> list[str]:
+    """What differs between two listings, one line per path, for a person to read."""
+    lines = []
+    for path in sorted(before.keys() | after.keys()):
+        if path not in before:
+            lines.append(f"new: {path}")
+        elif path not in after:
+            lines.append(f"removed: {path}")
+        elif before[path] != after[path]:
+            lines.append(f"changed: {path}")
+    return lines
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -24,6 +25,9 @@ from pathlib import Path
 
 import pytest
 
+from briefing_reader.config import cache_dir, state_dir
+from briefing_reader.library.index import CACHE_NAME
+from briefing_reader.library.state import STATE_NAME
 from tests.conftest import ROOT
 
 BRIEFINGS = f"{ROOT / 'briefings'}/"  # a folder: opens the library
@@ -32,6 +36,8 @@ BRIEFING = Path(sys.executable).with_name("briefing")  # the installed console s
 WAIT = 15.0  # seconds for any one screen to appear (each takes well under one)
 BUDGET = 50.0  # seconds for all the screens of one terminal session, so for one test
 HEAVY = "┏"  # the focused pane's border is heavy, the others round
+
+XDG_VARIABLES = ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
 
 Check = tuple[str, Callable[[str], bool]]  # what it looks for, and whether a screen has it
 
@@ -70,6 +76,10 @@ class Tmux:
         env.update(LANG="C.UTF-8", TERM="xterm-256color")
         for name in ("LC_ALL", "LC_CTYPE", "TMUX"):
             env.pop(name, None)
+        # Its own socket folder, removed at the end (tmux leaves its socket behind); short,
+        # under /tmp, because a socket path may not exceed about 104 bytes.
+        self.socket_dir = tempfile.mkdtemp(prefix="bre2e-", dir="/tmp")
+        env["TMUX_TMPDIR"] = self.socket_dir
         self.env = env
         self.deadline = time.monotonic() + BUDGET
 
@@ -125,6 +135,7 @@ class Tmux:
             timeout=10,
             check=False,
         )
+        shutil.rmtree(self.socket_dir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -154,11 +165,14 @@ def focused(title: str) -> Check:
     """The pane titled ``title`` has the heavy border of focus, drawn whole to its corner.
 
     The whole top border: a capture of the old frame cropped by a resize has it cut off.
+    Another pane may share the line, beside it.
     """
 
     def check(screen: str) -> bool:
         line = line_with(screen, title)
-        return HEAVY in line and line.rstrip().endswith("┓")
+        at = line.find(title)
+        start, corner = line.rfind(HEAVY, 0, at), line.find("┓", at)
+        return at >= 0 and start >= 0 and corner >= 0 and "╭" not in line[start:corner]
 
     return f"focus on {title!r}", check
 
@@ -266,6 +280,7 @@ def test_library_in_tmux_follows_the_folder(tmp_path: Path) -> None:
         term.wait_until(shows("2 briefings"), shows("A second look"))
         term.keys("q")
         term.wait_until(shows("EXIT=0"))
+    assert (cache_dir() / CACHE_NAME).is_file()  # the test's own, inherited through tmux
 
 
 @contextlib.contextmanager
@@ -341,7 +356,12 @@ def test_reader_over_ssh(tmp_path: Path) -> None:
     needs("tmux", "ssh", "sshd", "ssh-keygen")
     with throwaway_sshd(tmp_path) as (port, key):
         user = pwd.getpwuid(os.getuid()).pw_name  # the account, whatever $USER says
-        remote = shlex.join(["env", "TERM=xterm-256color", "LANG=C", str(BRIEFING), BRIEFINGS])
+        # An SSH login inherits nothing from here: the test's own folders go on the command
+        # line, or the reader would write into the login's home.
+        xdg = [f"{name}={os.environ[name]}" for name in XDG_VARIABLES]
+        remote = shlex.join(
+            ["env", "TERM=xterm-256color", "LANG=C", *xdg, str(BRIEFING), BRIEFINGS]
+        )
         ssh = shlex.join(
             [
                 find_program("ssh") or "ssh",
@@ -362,3 +382,8 @@ def test_reader_over_ssh(tmp_path: Path) -> None:
             term.wait_until(selected("Increased energy costs"))
             term.keys("q")
             term.wait_until(shows("EXIT=0"))  # ssh exits with the remote command's status
+    # The library's index and the read mark Enter made are in the test's folders, not the
+    # login's home.
+    assert (cache_dir() / CACHE_NAME).is_file()
+    assert (state_dir() / STATE_NAME).is_file()
+    assert not [path for path in (tmp_path / "home").rglob("*") if "briefing-reader" in str(path)]
