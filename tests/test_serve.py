@@ -103,7 +103,7 @@ def get(url: str, host: str | None = None) -> tuple[int, str]:
 
 
 async def open_session(port: int) -> tuple[ClientSession, ClientWebSocketResponse]:
-    """A browser's websocket, read until the reader shows its first pane."""
+    """A browser's websocket, read until the library lists the bundled briefing."""
     import aiohttp  # comes with textual-serve
 
     client = aiohttp.ClientSession()
@@ -111,9 +111,9 @@ async def open_session(port: int) -> tuple[ClientSession, ClientWebSocketRespons
         websocket = await client.ws_connect(f"http://{LOOPBACK}:{port}/ws?width=100&height=30")
         received = b""
         deadline = time.monotonic() + SESSION_TIMEOUT
-        while b"Headline facts" not in received:
+        while b"Core Scientific" not in received:
             remaining = deadline - time.monotonic()
-            assert remaining > 0, f"no 'Headline facts' in the session: {received[-2000:]!r}"
+            assert remaining > 0, f"no briefing listed in the session: {received[-2000:]!r}"
             message = await websocket.receive(timeout=remaining)
             assert message.type == aiohttp.WSMsgType.BINARY, (message.type, received[-2000:])
             received += message.data
