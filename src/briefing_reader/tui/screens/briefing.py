@@ -153,7 +153,11 @@ class BriefingScreen(Screen[None]):
         yield KeyFooter()
 
     def on_resize(self, event: events.Resize) -> None:
+        layout = self.has_class("-grid"), self.has_class("-tiny")
         tiny = self._apply_size(event.size.width, event.size.height)
+        if self.is_mounted and layout != (self.has_class("-grid"), self.has_class("-tiny")):
+            # Into one column from the grid, say: the focused pane may now be below the fold.
+            self.call_after_refresh(self._scroll_to_current)
         # Before mounting, compose makes the indicator if it is needed.
         if tiny and self.is_mounted and not self.query("#pane-indicator"):
             # Below the header, which tiny mode hides, and above the panes or the error.
@@ -234,12 +238,18 @@ class BriefingScreen(Screen[None]):
         # runs before or after the first layout varied with the Python version (3.12 and 3.13
         # scrolled the summary away at start-up). One scroll of ours, after the refresh, instead.
         pane.focus(scroll_visible=False)
-        if number == 1:
+        self._scroll_to_current()
+        self._update_indicator()
+
+    def _scroll_to_current(self) -> None:
+        panes = self.panes
+        if not panes:
+            return
+        if self.current_pane == 1:
             # Keep the summary above the first pane in view, rather than scrolling it away.
             self.query_one("#body").scroll_home(animate=False)
         else:
-            pane.scroll_visible(animate=False)
-        self._update_indicator()
+            panes[self.current_pane - 1].scroll_visible(animate=False)
 
     def _make_indicator(self) -> Static:
         # Only tiny screens show it, so only they pay for it.
