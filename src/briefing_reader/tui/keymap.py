@@ -96,9 +96,12 @@ def key_scopes() -> list[KeyScope]:
     scopes: list[KeyScope] = []
     in_a_screen: set[type[DOMNode]] = set(apps)
     for owner in classes:
-        # A base class of other screens (TextModal) is never shown itself.
-        if not issubclass(owner, Screen) or any(
-            issubclass(other, owner) and other is not owner for other in classes
+        # A base class of other screens (TextModal) is never shown itself; a screen with no
+        # binding of ours (the palette, Textual's with one fix) has nothing to remap.
+        if (
+            not issubclass(owner, Screen)
+            or any(issubclass(other, owner) and other is not owner for other in classes)
+            or (owner not in placed and not any(_bindings(owner)))
         ):
             in_a_screen.add(owner)
             continue
