@@ -15,6 +15,7 @@ from pathlib import Path
 from textual import events
 from textual.app import App
 from textual.dom import DOMNode
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -110,17 +111,21 @@ async def test_no_instance_attribute_of_ours_hides_textual_api(tmp_path: Path) -
     assert not clashes, clashes
 
 
+async def triple_click(pilot: Pilot[None], x: int, y: int) -> None:
+    """As the terminal driver sends them: the app makes the clicks and counts the chain."""
+    for _ in range(3):
+        for kind in (events.MouseDown, events.MouseUp):
+            pilot.app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def test_a_double_and_triple_click_on_an_item_keeps_the_reader_running() -> None:
     app = make_app([load(BUNDLED)])
     async with app.run_test(size=(80, 24)) as pilot:
         item = app.screen.query(ItemView).first()
         x, y = item.region.x + 2, item.region.y
-        # As the terminal driver sends them: the app makes the clicks and counts the chain.
-        for _ in range(3):
-            for kind in (events.MouseDown, events.MouseUp):
-                app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
-        await pilot.pause()
-        await pilot.pause()
+        await triple_click(pilot, x, y)
         assert app._exception is None
         assert app.is_running
         assert app.screen.selections, "a double-click selects the item's text"
@@ -142,10 +147,6 @@ async def test_a_triple_click_beside_the_palette_closes_only_the_palette(tmp_pat
             for x in range(0, 80, 5)
             if app.screen.get_widget_at(x, y)[0] is palette
         )
-        for _ in range(3):
-            for kind in (events.MouseDown, events.MouseUp):
-                app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
-        await pilot.pause()
-        await pilot.pause()
+        await triple_click(pilot, x, y)
         assert app._exception is None
         assert isinstance(app.screen, LibraryScreen)
