@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import random
 
 import pytest
 
 from briefing_reader.library.search import (
-    FuzzyFilter,
     Hit,
     TextSearch,
     briefing_hits,
     entry_text,
-    fuzzy_spans,
     smart_case,
     text_spans,
 )
@@ -28,13 +25,6 @@ from briefing_reader.model import (
     Source,
 )
 from tests.conftest import BUNDLED, imports_none_of
-
-LIBRARY = [
-    "Acme widgets post a profit widget-profit",
-    "Core Scientific doubles down on data centers core-scientific-2024-q4",
-    "Hardcore retail: a scattered year retail-2023",
-    "Cobalt ore refiners struggle cobalt-refiners",
-]
 
 
 @pytest.fixture(scope="module")
@@ -60,109 +50,6 @@ def test_smart_case_only_when_the_query_has_a_capital() -> None:
 
 
 # --- fuzzy filter ---------------------------------------------------------------------
-
-
-def test_fuzzy_finds_initials_in_order_and_nothing_else() -> None:
-    found = FuzzyFilter(LIBRARY).filter("csc")
-    assert 1 in found  # Core SCientific
-    assert 0 not in found  # Acme widgets has no c..s..c in order
-
-
-def test_fuzzy_is_case_insensitive_and_ignores_spaces() -> None:
-    fuzzy = FuzzyFilter(LIBRARY)
-    found = fuzzy.filter("CORE SCI")
-    assert found == fuzzy.filter("coresci")
-    assert found[0] == 1  # the only "core sci" in one piece
-
-
-def test_contiguous_word_start_beats_contiguous_inside_a_word_beats_scattered() -> None:
-    haystacks = ["c-o-r-e scattered", "hardcore", "the core team"]
-    assert FuzzyFilter(haystacks).filter("core") == [2, 1, 0]
-
-
-def test_earlier_match_ranks_first_and_ties_keep_library_order() -> None:
-    haystacks = ["later on: report", "report later", "same title", "same title"]
-    fuzzy = FuzzyFilter(haystacks)
-    assert fuzzy.filter("report") == [1, 0]
-    assert fuzzy.filter("same") == [2, 3]
-
-
-def test_fewer_breaks_rank_above_more_breaks() -> None:
-    haystacks = ["d x a x t x a", "da xx ta", "unrelated"]
-    assert FuzzyFilter(haystacks).filter("data") == [1, 0]
-
-
-def test_empty_query_keeps_everything_in_order() -> None:
-    fuzzy = FuzzyFilter(LIBRARY)
-    assert fuzzy.filter("") == [0, 1, 2, 3]
-    assert fuzzy.filter("   ") == [0, 1, 2, 3]
-    assert fuzzy.filter("", within=[3, 1]) == [3, 1]
-
-
-def test_no_match_across_two_library_entries() -> None:
-    # "z" ends entry 0 and "q" starts entry 1: only the two together hold "zq".
-    fuzzy = FuzzyFilter(["ends with z", "q starts here"])
-    assert fuzzy.filter("zq") == []
-
-
-def test_a_line_break_inside_a_haystack_does_not_split_the_entry() -> None:
-    fuzzy = FuzzyFilter(["first\nsecond", "other"])
-    assert fuzzy.filter("ts") == [0]
-    assert fuzzy.filter("other") == [1]
-
-
-def test_regex_characters_in_a_fuzzy_query_are_literal() -> None:
-    fuzzy = FuzzyFilter(["loss of $265 (est.)", "loss of 265 est"])
-    assert fuzzy.filter("$(") == [0]
-    assert fuzzy.filter("]") == []
-    assert fuzzy.filter("5.") == [0]
-
-
-@pytest.mark.parametrize("size", [40, 400])  # a small `within` is scanned one by one
-def test_within_equals_filtering_everything_and_intersecting(size: int) -> None:
-    rng = random.Random(size)
-    words = "core scientific bitcoin mining data center loss quarter acme energy".split()
-    haystacks = [" ".join(rng.choices(words, k=rng.randint(1, 6))) for _ in range(size)]
-    fuzzy = FuzzyFilter(haystacks)
-    for query in ["c", "co", "cor", "dat", "mng", "xq", "e e", "ss"]:
-        everything = fuzzy.filter(query)
-        for within in (fuzzy.filter(query[:-1]), rng.sample(range(size), size // 10)):
-            assert fuzzy.filter(query, within=within) == [i for i in everything if i in within]
-
-
-def test_extending_the_query_within_the_previous_result_only_narrows_it() -> None:
-    fuzzy = FuzzyFilter(LIBRARY)
-    previous = fuzzy.filter("co")
-    assert set(fuzzy.filter("cor", within=previous)) <= set(previous)
-
-
-# --- fuzzy spans ----------------------------------------------------------------------
-
-
-def test_fuzzy_spans_highlight_the_initials() -> None:
-    spans = fuzzy_spans("Core Scientific", "csc")
-    assert spans == [(0, 1), (5, 7)]
-    assert highlighted("Core Scientific", spans) == "CSc"
-
-
-def test_fuzzy_spans_prefer_the_contiguous_word_start_occurrence() -> None:
-    assert fuzzy_spans("Hardcore Core", "core") == [(9, 13)]
-    assert fuzzy_spans("Hardcore", "CORE") == [(4, 8)]
-
-
-def test_fuzzy_spans_empty_when_no_match() -> None:
-    assert fuzzy_spans("Acme widgets", "csc") == []
-    assert fuzzy_spans("Acme widgets", "") == []
-
-
-def test_fuzzy_spans_spell_the_query_for_every_filtered_entry() -> None:
-    fuzzy = FuzzyFilter(LIBRARY)
-    for query in ["c", "csc", "core sci", "ore", "re2", "q4"]:
-        for i in fuzzy.filter(query):
-            spans = fuzzy_spans(LIBRARY[i], query)
-            assert highlighted(LIBRARY[i], spans).lower() == query.replace(" ", "")
-            # Adjacent characters are one span.
-            assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
 # --- full-text search -----------------------------------------------------------------
