@@ -36,12 +36,8 @@ _WS = r"[^\S\x1f]+"
 
 # Briefing fields that are not text a reader would search: the format version, the id
 # (a slug shown nowhere in the briefing view, so a hit there could not be highlighted;
-# the fuzzy filter's haystack has it) and the source's file name.
+# the library's filter matches it) and the source's file name.
 _SKIPPED = frozenset({"format", "id", "source.file"})
-
-# Fuzzy score tiers (lower sorts first); positions and counts below are capped to fit.
-_TIER = 10**9
-_CAP = 999
 
 
 def smart_case(query: str) -> bool:
