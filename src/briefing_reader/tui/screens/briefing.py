@@ -396,16 +396,18 @@ class BriefingScreen(Screen[None]):
         elif not view.highlight(evidence):
             self.notify("This item's evidence is not in the source.", severity="warning")
 
-    async def _open_source(self) -> SourceView | None:
+    async def _open_source(self, text: str | None = None) -> SourceView | None:
+        """Open the source pane on the article (``text``, when the caller has read it)."""
         from briefing_reader.checks.validate import read_source
 
         briefing = self.loaded.briefing
         assert briefing is not None
-        try:
-            text = read_source(self.loaded)
-        except (OSError, ValueError) as exc:
-            self.notify(str(exc), title="No source to show", severity="warning", markup=False)
-            return
+        if text is None:
+            try:
+                text = read_source(self.loaded)
+            except (OSError, ValueError) as exc:
+                self.notify(str(exc), title="No source to show", severity="warning", markup=False)
+                return None
         view = SourceView(briefing.source.title, text, briefing.source.url)
         await self.mount(view)
         # Focus first: narrow layouts then hide the panes, and a hidden widget cannot keep focus.
@@ -614,11 +616,11 @@ class BriefingScreen(Screen[None]):
         if not search or briefing is None:
             return
         try:
-            in_source = bool(text_spans(read_source(self.loaded), search))
+            article: str | None = read_source(self.loaded)
         except (OSError, ValueError):
-            in_source = False
-        if in_source:
-            self.call_later(self._show_in_source, search)
+            article = None
+        if article is not None and text_spans(article, search):
+            self.call_later(self._show_in_source, search, article)
         elif briefing_hits(briefing, search):
             self.notify(
                 f"\u201c{search}\u201d is not in the panes, only in the title, summary or tags.",
@@ -627,9 +629,9 @@ class BriefingScreen(Screen[None]):
         else:
             self.notify(f"Nothing matches \u201c{search}\u201d in this briefing.", markup=False)
 
-    async def _show_in_source(self, search: str) -> None:
+    async def _show_in_source(self, search: str, article: str) -> None:
         view = self.query(SourceView).first() if self.query(SourceView) else None
-        view = view or await self._open_source()
+        view = view or await self._open_source(article)
         if view is not None and view.find(search):
             self.notify(
                 f"\u201c{search}\u201d is not in the panes: shown in the source article.",
