@@ -7,6 +7,7 @@ import os
 import pwd
 import subprocess
 import sys
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -16,8 +17,19 @@ from briefing_reader.config import cache_dir, config_path, state_dir
 from briefing_reader.loading import Loaded, load_file
 
 ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+TESTS = Path(__file__).resolve().parent
+FIXTURES = TESTS / "fixtures"
+HOSTILE = TESTS / "hostile"
+DATA = TESTS / "data"
 BUNDLED = ROOT / "briefings" / "core-scientific-2024-q4.yaml"
+
+# The source article of the small libraries the tests write (tests/functional/conftest.py).
+ARTICLE = (
+    "Acme lost $12 million in the quarter. Energy costs rose sharply. "
+    "The chief executive said: we will grow again. Analysts remain unsure.\n"
+)
+# Well before any scan, so the index does not treat the files as just edited (RACY_NS).
+OLD = time.time_ns() - 3600 * 10**9
 
 
 # The XDG base folders, each as the spec's default under a home.

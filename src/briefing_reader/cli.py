@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 PROG = "briefing"
 
-# Kept in step with the bindings by tests/test_cli.py::test_help_lists_every_key.
+# Kept in step with the bindings by tests/functional/test_cli.py::test_help_lists_every_key.
 KEYS = """\
 keys in the library (a folder):
   j, k, down, up    next / previous briefing

@@ -21,9 +21,8 @@ from briefing_reader.loading import Loaded, discover, load_file
 from briefing_reader.loading.build import field_specs
 from briefing_reader.loading.yamlsafe import LOADERS, MAX_BYTES
 from briefing_reader.model import Briefing
-from tests.conftest import ROOT
+from tests.conftest import HOSTILE, ROOT
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
 H = "tests/hostile/"
 
 

@@ -12,10 +12,10 @@ from briefing_reader.checks.evidence import missing_from_source
 from briefing_reader.loading import load_file, load_text
 from briefing_reader.loading.yamlsafe import LOADERS
 from briefing_reader.model import ID_PATTERN, Briefing
+from tests.conftest import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CORE_ARTICLE = ROOT / "briefings" / "sources" / "core-scientific-expansion.txt"
-ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+ARTICLES = FIXTURES / "articles"
 PLAIN_ARTICLE = ARTICLES / "library-sunday-hours.txt"
 LIST_ARTICLE = ARTICLES / "northwind-guidance.txt"
 

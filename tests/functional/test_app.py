@@ -19,13 +19,10 @@ from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.help import HelpScreen
 from briefing_reader.tui.widgets.error_view import ErrorView
 from briefing_reader.tui.widgets.pane import Pane
-from tests.conftest import BUNDLED, FIXTURES, ROOT, load
+from tests.conftest import BUNDLED, FIXTURES, ROOT
+from tests.functional.conftest import app_for
 
 SIZE = (120, 40)
-
-
-def app_for(*paths: Path) -> BriefingApp:
-    return make_app([load(p) for p in paths])
 
 
 def screen(app: BriefingApp) -> BriefingScreen:

@@ -30,10 +30,8 @@ from briefing_reader.model import (
     OpenQuestion,
     Source,
 )
-from tests.conftest import strings
+from tests.conftest import BUNDLED, ROOT, strings
 
-REPO = Path(__file__).resolve().parents[1]
-BUNDLED = REPO / "briefings" / "core-scientific-2024-q4.yaml"
 NAME = "briefings/x.yaml"
 
 # A small valid briefing; tests change one line of it. Line numbers matter:
@@ -973,7 +971,7 @@ def test_discover_raises_for_a_missing_path(tmp_path: Path) -> None:
 
 
 def test_discover_finds_the_bundled_briefing_not_its_source() -> None:
-    assert discover([REPO / "briefings"]) == [BUNDLED]
+    assert discover([ROOT / "briefings"]) == [BUNDLED]
 
 
 # --- The evidence matcher -------------------------------------------------------------------

@@ -25,7 +25,7 @@ from briefing_reader.tui.app import make_library_app
 from briefing_reader.tui.screens.library import LibraryScreen
 from briefing_reader.tui.widgets.item import ItemView
 from tests.conftest import BUNDLED, load
-from tests.test_library_app import write_library
+from tests.functional.conftest import write_library
 
 
 def _textual_base(cls: type) -> type:

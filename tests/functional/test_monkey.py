@@ -3,7 +3,8 @@ double, triple, right), drags, wheel scrolls and resizes over every screen.
 
 It passes when nothing raises, the app is still running, and it still answers a key.
 ``BRIEFING_MONKEY_SEED`` and ``BRIEFING_MONKEY_EVENTS`` replay a failure or run longer
-locally, e.g. ``BRIEFING_MONKEY_SEED=7 BRIEFING_MONKEY_EVENTS=20000 pytest tests/test_monkey.py``.
+locally, e.g.
+``BRIEFING_MONKEY_SEED=7 BRIEFING_MONKEY_EVENTS=20000 pytest tests/functional/test_monkey.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.app import make_library_app
 from briefing_reader.tui.screens.help import HelpScreen
 from tests.conftest import BUNDLED, load
-from tests.test_library_app import write_library
+from tests.functional.conftest import write_library
 
 SEED = int(os.environ.get("BRIEFING_MONKEY_SEED", "20261201"))
 # Spread over the starting screens below: at least 2,000 in every CI run.

@@ -17,15 +17,10 @@ from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
-from tests.conftest import BUNDLED, FIXTURES, load
-from tests.test_library_app import app_for as library_app_for
-from tests.test_library_app import loaded, settle, write_library
+from tests.conftest import BUNDLED, FIXTURES
+from tests.functional.conftest import app_for, library_app, loaded, settle, write_library
 
 SIZE = (120, 40)
-
-
-def app_for(*paths: Path) -> BriefingApp:
-    return make_app([load(p) for p in paths])
 
 
 def notes(app: BriefingApp) -> list[str]:
@@ -203,7 +198,7 @@ async def test_a_library_search_in_the_sources_opens_the_source_at_the_hit(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write_library(tmp_path / "library")
-    app = library_app_for(Path("library"))
+    app = library_app(Path("library"))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(app, pilot)
         # "chief executive" is only in the article, which ctrl+t adds to the search.

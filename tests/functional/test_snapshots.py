@@ -1,27 +1,21 @@
 """Screens pinned as SVG snapshots: size, theme and content fixed; no clocks on screen.
 
-Update with `pytest tests/test_snapshots.py --snapshot-update`, then look at every
+Update with `pytest tests/functional/test_snapshots.py --snapshot-update`, then look at every
 changed snapshot as a picture before committing it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
 
-from briefing_reader.tui import BriefingApp, make_app
+from briefing_reader.tui import make_app
 from tests.conftest import BUNDLED, FIXTURES, load
+from tests.functional.conftest import app_for
 
 SnapCompare = Callable[..., bool]
-
-
-def app_for(*paths: Path) -> BriefingApp:
-    app = make_app([load(p) for p in paths])
-    assert app.theme == "textual-dark"
-    return app
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (60, 20), (100, 30)])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -22,14 +21,7 @@ from briefing_reader.library.index import (
 )
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import LibraryView, shown_date
-from tests.conftest import BUNDLED, FIXTURES, imports_none_of
-
-ARTICLE = (
-    "Acme lost $12 million in the quarter. Energy costs rose sharply. "
-    "The chief executive said: we will grow again. Analysts remain unsure.\n"
-)
-# Well before any scan, so the index does not treat the files as just edited (RACY_NS).
-OLD = time.time_ns() - 3600 * 10**9
+from tests.conftest import ARTICLE, BUNDLED, FIXTURES, OLD, imports_none_of
 
 
 def briefing_text(number: int, *, evidence: str = "Energy costs rose sharply.") -> str:

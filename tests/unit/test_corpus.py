@@ -15,8 +15,9 @@ import pytest
 
 from briefing_reader.loading import Loaded, load_file
 from briefing_reader.loading.yamlsafe import LOADERS
+from tests.conftest import DATA
 
-CORPUS = Path(__file__).resolve().parent / "data" / "yaml-test-suite" / "cases"
+CORPUS = DATA / "yaml-test-suite" / "cases"
 CASES = sorted(CORPUS.glob("*.yaml"))
 # Counted when the corpus was copied in: a lost or added file changes what is tested.
 CORPUS_FILES = 402

@@ -7,7 +7,6 @@ never on a sleep.
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,107 +14,27 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from textual.worker import WorkerCancelled
 
 from briefing_reader.config import state_dir
 from briefing_reader.library.state import ReadState
-from briefing_reader.tui.app import BriefingApp, make_library_app
+from briefing_reader.tui.app import BriefingApp
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.library import LibraryScreen
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.pane import Pane
-from tests.test_library import ARTICLE, OLD
+from tests.functional.conftest import (
+    IN_2020,
+    briefing_yaml,
+    library_app,
+    loaded,
+    settle,
+    write,
+    write_library,
+)
 
-# A modification day (noon UTC, the same date in most time zones) before every dated briefing.
-IN_2020 = 1_580_040_000 * 10**9
 WIDE = (120, 30)
 NARROW = (80, 24)
-
 SnapCompare = Callable[..., bool]
-
-# (file, id, title, subject, date, tags): dates out of file order, so sorting shows.
-BRIEFINGS = [
-    ("acme.yaml", "acme-q4", "Acme misses on energy costs", "Acme", "2024-11-02", "energy"),
-    ("bolt.yaml", "bolt-q3", "Bolt Mining expands north", "Bolt Mining", "2025-01-15", "mining"),
-    ("core.yaml", "core-q2", "Core Power sells its grid arm", "Core Power", "2024-06-30", "energy"),
-    (
-        "delta.yaml",
-        "delta-q1",
-        "Delta Freight cuts routes",
-        "Delta Freight",
-        "2025-03-01",
-        "freight",
-    ),
-]
-
-
-def briefing_yaml(briefing_id: str, title: str, subject: str, date: str, tag: str) -> str:
-    return f"""\
-format: briefing/1
-id: {briefing_id}
-title: {title}
-subject: {subject}
-period: Q4 2024
-date: {date}
-tags: [{tag}, earnings]
-summary: {subject} reported its quarter.
-source: {{title: Acme article, file: sources/article.txt}}
-headline_facts:
-  - {{label: Net loss, value: $12 million, evidence: "Acme lost $12 million in the quarter."}}
-loss_drivers:
-  - {{title: Energy, detail: Energy got dearer., evidence: "Energy costs rose sharply."}}
-ceo_quote: {{text: we will grow again, speaker: A. Person, role: CEO}}
-open_questions:
-  - {{question: Will {subject} recover?, evidence: "Analysts remain unsure."}}
-"""
-
-
-def write_library(folder: Path, *, broken: bool = False) -> Path:
-    (folder / "sources").mkdir(parents=True)
-    (folder / "sources" / "article.txt").write_text(ARTICLE)
-    os.utime(folder / "sources" / "article.txt", ns=(OLD, OLD))
-    for name, *fields in BRIEFINGS:
-        write(folder / name, briefing_yaml(*fields))
-    if broken:
-        write(folder / "zz-broken.yaml", "format: briefing/1\nid: [unclosed\n", when=IN_2020)
-    return folder
-
-
-def write(path: Path, text: str, *, when: int = OLD) -> None:
-    path.write_text(text)
-    os.utime(path, ns=(when, when))
-
-
-@pytest.fixture
-def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # Relative paths: what the list shows (and snapshots pin) must not name tmp_path.
-    monkeypatch.chdir(tmp_path)
-    write_library(tmp_path / "library", broken=True)
-    return Path("library")
-
-
-def app_for(folder: Path, **options: object) -> BriefingApp:
-    options.setdefault("watch", False)
-    options.setdefault("index_workers", 1)
-    return make_library_app([folder], **options)  # type: ignore[arg-type]
-
-
-async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
-    """Wait for every worker (a newer preview cancels an older one: that is no failure)."""
-    while True:
-        try:
-            await app.workers.wait_for_complete()
-        except WorkerCancelled:
-            continue
-        break
-    await pilot.pause()
-
-
-async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
-    await app.library_loaded.wait()
-    await settle(app, pilot)
-    assert isinstance(app.screen, LibraryScreen)
-    return app.screen
 
 
 def titles(screen: LibraryScreen) -> list[str]:
@@ -142,7 +61,7 @@ def unread(app: BriefingApp, row: int) -> bool:
 
 
 async def test_lists_every_briefing_newest_first_with_markers(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         # The broken file has no date: it comes after every dated briefing.
@@ -169,7 +88,7 @@ async def test_from_100_columns_the_list_shows_title_subject_period_and_date(
         library / "echo.yaml",
         briefing_yaml("echo-q4", long_title, "Echo Labs", "2025-06-01", "x"),
     )
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(app, pilot)
         row = row_text(app, 0)
@@ -183,7 +102,7 @@ async def test_an_undated_briefing_says_so_and_comes_after_the_dated(library: Pa
     text = briefing_yaml("echo-q4", "Echo Labs undated", "Echo Labs", "2025-06-01", "x")
     # Its file was changed just now: that day must neither show nor sort it first.
     (library / "echo.yaml").write_text(text.replace("date: 2025-06-01\n", ""))
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await loaded(app, pilot)
         assert titles(screen)[4:] == ["Echo Labs undated", "zz-broken.yaml"]
@@ -192,7 +111,7 @@ async def test_an_undated_briefing_says_so_and_comes_after_the_dated(library: Pa
 
 
 async def test_enter_opens_escape_returns_to_the_same_item(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("j", "j", "enter")
@@ -207,7 +126,7 @@ async def test_enter_opens_escape_returns_to_the_same_item(library: Path) -> Non
 
 
 async def test_brackets_follow_the_librarys_order(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("o")  # by title; the cursor stays on Delta, now fourth
@@ -223,7 +142,7 @@ async def test_brackets_follow_the_librarys_order(library: Path) -> None:
 
 
 async def test_o_cycles_the_sort_orders(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("o")
@@ -241,7 +160,7 @@ async def test_o_cycles_the_sort_orders(library: Path) -> None:
 
 
 async def test_f_filters_with_a_count_and_escape_clears(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("f", *"bolt min")  # every word must match, in any order of fields
@@ -258,7 +177,7 @@ async def test_f_filters_with_a_count_and_escape_clears(library: Path) -> None:
 async def test_enter_in_the_filter_opens_the_best_match_and_the_filter_stays(
     library: Path,
 ) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("f", *"freight", "enter")
@@ -271,7 +190,7 @@ async def test_enter_in_the_filter_opens_the_best_match_and_the_filter_stays(
 
 
 async def test_the_filter_highlights_matched_letters(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("f", *"delta")
@@ -287,7 +206,7 @@ REAL_WORDS = "quarter google undo open next Jump gross NET help? ok! [q] :wq 1 2
 
 
 async def test_a_letter_at_the_list_does_nothing_unless_it_is_a_key(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         before = titles(screen)
@@ -302,7 +221,7 @@ async def test_a_letter_at_the_list_does_nothing_unless_it_is_a_key(library: Pat
 
 
 async def test_words_typed_after_f_only_filter(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         before = (titles(screen), screen.view.sort, set(screen.state.read_ids))
@@ -320,7 +239,7 @@ async def test_words_typed_after_f_only_filter(library: Path) -> None:
 async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:
     from textual import events
 
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         app.post_message(events.Paste("quarter  google\nuuuu"))
@@ -354,7 +273,7 @@ async def test_the_filter_ranks_puts_the_cursor_on_the_best_match_and_enter_open
     tmp_path: Path,
 ) -> None:
     write_forty(tmp_path / "forty")
-    app = app_for(tmp_path / "forty")
+    app = library_app(tmp_path / "forty")
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         assert len(titles(screen)) == 40
@@ -379,7 +298,7 @@ async def test_the_filter_ranks_puts_the_cursor_on_the_best_match_and_enter_open
 
 async def test_the_cursor_follows_the_best_match_as_you_type(tmp_path: Path) -> None:
     write_forty(tmp_path / "forty")
-    app = app_for(tmp_path / "forty")
+    app = library_app(tmp_path / "forty")
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("f", *"energy")
@@ -395,7 +314,7 @@ async def test_the_cursor_follows_the_best_match_as_you_type(tmp_path: Path) -> 
 
 
 async def test_tag_facets_in_the_command_palette(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         assert ("energy", 2) in screen.view.tags()
@@ -414,7 +333,7 @@ async def test_tag_facets_in_the_command_palette(library: Path) -> None:
 
 
 async def test_slash_searches_every_field_and_n_moves_across_briefings(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         # Only in open questions: "Will Bolt Mining recover?" and in Bolt's title/subject.
@@ -436,7 +355,7 @@ async def test_slash_searches_every_field_and_n_moves_across_briefings(library: 
 
 
 async def test_search_is_case_sensitive_only_with_a_capital(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("slash", *"ENERGY", "enter")
@@ -451,7 +370,7 @@ async def test_search_is_case_sensitive_only_with_a_capital(library: Path) -> No
 
 
 async def test_opening_marks_read_and_u_toggles_saved_by_id(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         assert unread(app, 0)
@@ -472,7 +391,7 @@ async def test_read_marks_follow_a_moved_file(library: Path) -> None:
     state.mark("acme-q4")
     state.save()
     (library / "acme.yaml").rename(library / "renamed.yaml")
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         position = screen.view.position_of(str(library / "renamed.yaml"))
@@ -483,7 +402,7 @@ async def test_a_corrupt_state_file_is_set_aside_with_a_warning(library: Path) -
     path = state_dir() / "read.json"
     path.parent.mkdir(parents=True)
     path.write_text("{not json")
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         assert any("moved aside" in w for w in app.startup_warnings)
@@ -494,7 +413,7 @@ async def test_a_corrupt_state_file_is_set_aside_with_a_warning(library: Path) -
 
 
 async def test_no_state_never_writes(library: Path) -> None:
-    app = app_for(library, read_state=False)
+    app = library_app(library, read_state=False)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         await pilot.press("enter", "escape", "u")
@@ -516,7 +435,7 @@ async def reload(app: BriefingApp, pilot: Pilot[None], *paths: Path, kind: str) 
 
 
 async def test_added_changed_and_deleted_files_update_the_list(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await pilot.press("j")  # on Bolt
@@ -537,7 +456,7 @@ async def test_added_changed_and_deleted_files_update_the_list(library: Path) ->
 
 
 async def test_the_open_briefing_reloads_keeping_pane_and_item(library: Path) -> None:
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         path = library / "delta.yaml"
         more = "open_questions:\n" + "".join(
@@ -573,7 +492,7 @@ async def test_a_file_caught_mid_write_is_read_again(
         return True
 
     monkeypatch.setattr(watch, "settled", finish_writing)
-    app = app_for(library)
+    app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         await reload(app, pilot, path, kind="modified")
@@ -585,7 +504,7 @@ async def test_the_watcher_reports_a_new_file_to_the_running_app(library: Path) 
     """End to end through watchfiles: the list grows when a file appears on disk."""
     import asyncio
 
-    app = app_for(library, watch=True)
+    app = library_app(library, watch=True)
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         seen = asyncio.Event()
@@ -609,7 +528,7 @@ async def test_the_watcher_reports_a_new_file_to_the_running_app(library: Path) 
 
 async def test_an_empty_folder_opens_an_empty_library(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    app = app_for(tmp_path / "empty")
+    app = library_app(tmp_path / "empty")
     async with app.run_test(size=WIDE) as pilot:
         screen = await loaded(app, pilot)
         assert status(screen).startswith("0 briefings") and len(screen.view) == 0
@@ -620,7 +539,7 @@ async def test_an_empty_folder_opens_an_empty_library(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("size", [WIDE, NARROW])
 def test_library_snapshot(snap_compare: SnapCompare, library: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(app_for(library), run_before=_wait_loaded, terminal_size=size)
+    assert snap_compare(library_app(library), run_before=_wait_loaded, terminal_size=size)
 
 
 def test_library_filtered_snapshot(snap_compare: SnapCompare, library: Path) -> None:
@@ -628,13 +547,13 @@ def test_library_filtered_snapshot(snap_compare: SnapCompare, library: Path) -> 
         await _wait_loaded(pilot)
         await pilot.press("f", *"energy")
 
-    assert snap_compare(app_for(library), run_before=run_before, terminal_size=WIDE)
+    assert snap_compare(library_app(library), run_before=run_before, terminal_size=WIDE)
 
 
 def test_empty_library_snapshot(snap_compare: SnapCompare, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("empty").mkdir()
-    assert snap_compare(app_for(Path("empty")), run_before=_wait_loaded, terminal_size=NARROW)
+    assert snap_compare(library_app(Path("empty")), run_before=_wait_loaded, terminal_size=NARROW)
 
 
 def test_every_file_broken_snapshot(
@@ -646,7 +565,7 @@ def test_every_file_broken_snapshot(
     write(folder / "a.yaml", "format: briefing/1\nid: [unclosed\n", when=IN_2020)
     write(folder / "b.yaml", "format: briefing/2\n", when=IN_2020)
     write(folder / "c.yaml", "- just\n- a list\n", when=IN_2020)
-    assert snap_compare(app_for(folder), run_before=_wait_loaded, terminal_size=WIDE)
+    assert snap_compare(library_app(folder), run_before=_wait_loaded, terminal_size=WIDE)
 
 
 def test_indexing_in_progress_snapshot(
@@ -661,7 +580,7 @@ def test_indexing_in_progress_snapshot(
         screen._progress(3400, 10000)
         await pilot.pause()
 
-    assert snap_compare(app_for(library), run_before=run_before, terminal_size=NARROW)
+    assert snap_compare(library_app(library), run_before=run_before, terminal_size=NARROW)
 
 
 async def _wait_loaded(pilot: Pilot[None]) -> None:

@@ -1,0 +1,110 @@
+"""What the pilot, snapshot and serve tests share: apps made one way, and a small library."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
+from briefing_reader.tui.app import BriefingApp, make_app, make_library_app
+from briefing_reader.tui.screens.library import LibraryScreen
+from tests.conftest import ARTICLE, OLD, load
+
+
+def app_for(*paths: Path) -> BriefingApp:
+    """The reader on these briefings, with the default theme (snapshots pin it)."""
+    app = make_app([load(p) for p in paths])
+    assert app.theme == "textual-dark"
+    return app
+
+
+# A modification day (noon UTC, the same date in most time zones) before every dated briefing.
+IN_2020 = 1_580_040_000 * 10**9
+
+
+# (file, id, title, subject, date, tags): dates out of file order, so sorting shows.
+BRIEFINGS = [
+    ("acme.yaml", "acme-q4", "Acme misses on energy costs", "Acme", "2024-11-02", "energy"),
+    ("bolt.yaml", "bolt-q3", "Bolt Mining expands north", "Bolt Mining", "2025-01-15", "mining"),
+    ("core.yaml", "core-q2", "Core Power sells its grid arm", "Core Power", "2024-06-30", "energy"),
+    (
+        "delta.yaml",
+        "delta-q1",
+        "Delta Freight cuts routes",
+        "Delta Freight",
+        "2025-03-01",
+        "freight",
+    ),
+]
+
+
+def briefing_yaml(briefing_id: str, title: str, subject: str, date: str, tag: str) -> str:
+    return f"""\
+format: briefing/1
+id: {briefing_id}
+title: {title}
+subject: {subject}
+period: Q4 2024
+date: {date}
+tags: [{tag}, earnings]
+summary: {subject} reported its quarter.
+source: {{title: Acme article, file: sources/article.txt}}
+headline_facts:
+  - {{label: Net loss, value: $12 million, evidence: "Acme lost $12 million in the quarter."}}
+loss_drivers:
+  - {{title: Energy, detail: Energy got dearer., evidence: "Energy costs rose sharply."}}
+ceo_quote: {{text: we will grow again, speaker: A. Person, role: CEO}}
+open_questions:
+  - {{question: Will {subject} recover?, evidence: "Analysts remain unsure."}}
+"""
+
+
+def write_library(folder: Path, *, broken: bool = False) -> Path:
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "article.txt").write_text(ARTICLE)
+    os.utime(folder / "sources" / "article.txt", ns=(OLD, OLD))
+    for name, *fields in BRIEFINGS:
+        write(folder / name, briefing_yaml(*fields))
+    if broken:
+        write(folder / "zz-broken.yaml", "format: briefing/1\nid: [unclosed\n", when=IN_2020)
+    return folder
+
+
+def write(path: Path, text: str, *, when: int = OLD) -> None:
+    path.write_text(text)
+    os.utime(path, ns=(when, when))
+
+
+@pytest.fixture
+def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Relative paths: what the list shows (and snapshots pin) must not name tmp_path.
+    monkeypatch.chdir(tmp_path)
+    write_library(tmp_path / "library", broken=True)
+    return Path("library")
+
+
+def library_app(folder: Path, **options: object) -> BriefingApp:
+    options.setdefault("watch", False)
+    options.setdefault("index_workers", 1)
+    return make_library_app([folder], **options)  # type: ignore[arg-type]
+
+
+async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
+    """Wait for every worker (a newer preview cancels an older one: that is no failure)."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        break
+    await pilot.pause()
+
+
+async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
+    await app.library_loaded.wait()
+    await settle(app, pilot)
+    assert isinstance(app.screen, LibraryScreen)
+    return app.screen
