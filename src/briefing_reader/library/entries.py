@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import overload
 
-from briefing_reader.checks.validate import SourceCache, check_file
+from briefing_reader.checks.sources import SourceCache
+from briefing_reader.checks.validate import check_file
 from briefing_reader.loading import Loaded
 
 # Enough for ] and [ to step back and forth without re-reading; few enough to stay small.

@@ -265,13 +265,14 @@ def _stat(name: str) -> Stamp:
 
 def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
     # Imported here: a warm start reads only the cache, and need not load YAML at all.
-    from briefing_reader.checks.validate import check_loaded, source_path
+    from briefing_reader.checks.sources import source_of
+    from briefing_reader.checks.validate import check_loaded
     from briefing_reader.library.search import entry_text
     from briefing_reader.loading import load_file
 
     path = Path(name)
     loaded = load_file(path)
-    source = source_path(loaded)
+    source = source_of(loaded)
     # Stat the source before it is read, so an edit racing the read shows up next time.
     source_name = str(source) if source is not None else None
     source_stamp = _stat(source_name) if source_name is not None else _MISSING
