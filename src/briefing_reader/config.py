@@ -334,6 +334,9 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
+        # Typed for the TOML error below too, whose position may be unknown.
+        line: int | None
+        column: int | None
         line, column = _end_position(data[: error.start].decode("utf-8"))
         return Config(), [
             _warning(path, line, column, "not UTF-8 text (TOML must be); using the defaults")

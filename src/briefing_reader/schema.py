@@ -49,7 +49,7 @@ def _field(spec: FieldSpec) -> dict[str, Any]:
     elif spec.kind == "object":
         schema = _object(spec.target, spec.doc)
     else:
-        if dataclasses.is_dataclass(spec.target):
+        if isinstance(spec.target, type) and dataclasses.is_dataclass(spec.target):
             items = _object(spec.target, spec.doc)
         else:
             items = {"type": "string", "minLength": 1}

@@ -213,8 +213,8 @@ class FolderWatcher:
 
     def _collapse(self, raw: Iterable[tuple[RawKind, str]], stop: threading.Event) -> list[Change]:
         kinds_by_path: dict[str, set[str]] = {}
-        for kind, path in raw:
-            kinds_by_path.setdefault(path, set()).add(kind.name)
+        for raw_kind, path in raw:
+            kinds_by_path.setdefault(path, set()).add(raw_kind.name)
 
         candidates: dict[str, str] = {}  # str(reported path) -> absolute path, present now
         gone: list[str] = []

@@ -43,7 +43,7 @@ def discover_names(paths: list[Path]) -> list[str]:
 
 
 def _walk(folder: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
         out.extend(

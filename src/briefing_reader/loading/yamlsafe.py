@@ -11,15 +11,20 @@ Scalars stay the text that was written.
 from __future__ import annotations
 
 import codecs
-from typing import NamedTuple, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
 import yaml
 
 # The libyaml parser when PyYAML was built with it, the pure-Python one otherwise;
 # both are tested, since they differ in details (plain style is '' in one, None in the other).
-LOADERS: dict[str, type[yaml.SafeLoader]] = {"pure": yaml.SafeLoader}
+if TYPE_CHECKING:
+    # Two unrelated classes: CSafeLoader does not derive from SafeLoader, it only quacks
+    # alike. Named only for mypy: yaml.CSafeLoader is missing without libyaml.
+    _Loader: TypeAlias = yaml.SafeLoader | yaml.CSafeLoader
+LOADERS: dict[str, type[_Loader]] = {"pure": yaml.SafeLoader}
 if getattr(yaml, "__with_libyaml__", False):
-    LOADERS["c"] = yaml.CSafeLoader  # type: ignore[assignment]
+    LOADERS["c"] = yaml.CSafeLoader
 DEFAULT_LOADER = "c" if "c" in LOADERS else "pure"
 
 MAX_BYTES = 1024 * 1024
@@ -143,7 +148,7 @@ def _locate(data: bytes, offset: int) -> tuple[int, int]:
 def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
     """Compose exactly one YAML document into nodes, or raise :class:`YamlProblem`."""
     loader_class = LOADERS[loader_name]
-    loader: yaml.SafeLoader | None = None
+    loader: _Loader | None = None
     try:
         # Inside the try: the pure-Python reader checks the whole text for
         # unprintable characters in its constructor and raises ReaderError there.
@@ -181,10 +186,12 @@ def _text_locate(text: str, position: int) -> tuple[int, int]:
 
 def _problem_at(code: str, message: str, event: yaml.Event) -> YamlProblem:
     mark = event.start_mark
+    if mark is None:  # the parsers always mark their events; the stubs allow None
+        return YamlProblem(code, message, None, None)
     return YamlProblem(code, message, mark.line + 1, mark.column + 1)
 
 
-def _compose(loader: yaml.SafeLoader) -> Parsed:
+def _compose(loader: _Loader) -> Parsed:
     """One document's events to nodes, iteratively (no recursion, so no depth limit of Python's).
 
     This loop runs for every event of every file, so it dispatches on exact event classes
@@ -195,7 +202,9 @@ def _compose(loader: yaml.SafeLoader) -> Parsed:
     stack: list[tuple[Sequence | Mapping, list[Scalar | None], dict[str, Scalar] | None]] = []
     root: Node | None = None
     documents = 0
-    get_event = loader.get_event
+    # Any, not Event: the loop dispatches on `type(event) is ...` for speed, which mypy does
+    # not narrow, and isinstance checks here would cost every event of every file.
+    get_event: Callable[[], Any] = loader.get_event
     scalar_event, mapping_start, sequence_start = (
         yaml.ScalarEvent,
         yaml.MappingStartEvent,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 
+from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
-from textual.dom import DOMNode
+from textual.widget import Widget
 
 from briefing_reader.tui.keys import key_help
 
@@ -20,7 +22,7 @@ class Palette(CommandPalette):
     dismiss would pop the screen beneath, a crash when that is the last one.
     """
 
-    def dismiss(self, result: object = None) -> AwaitComplete:
+    def dismiss(self, result: None = None) -> AwaitComplete:
         if self.app.screen is not self:
             return AwaitComplete(asyncio.sleep(0))
         return super().dismiss(result)
@@ -29,12 +31,14 @@ class Palette(CommandPalette):
 class KeyedActions(Provider):
     """Lists the same actions as the keys, with their keys shown as help."""
 
-    def _entries(self) -> list[tuple[str, str, partial[object]]]:
-        entries = []
+    def _entries(self) -> list[tuple[str, str, Callable[[], object]]]:
+        entries: list[tuple[str, str, Callable[[], object]]] = []
         for key in key_help(self.app, self.screen):
-            if not isinstance(key.namespace, DOMNode) or key.action.startswith("command_palette"):
+            node = key.namespace
+            # A binding's node is a widget (screens included) or the app: both run actions.
+            if not isinstance(node, Widget | App) or key.action.startswith("command_palette"):
                 continue
-            run = partial(key.namespace.run_action, key.action)
+            run = partial(node.run_action, key.action)
             entries.append((key.description, key.keys, run))
         return entries
 
@@ -59,14 +63,16 @@ class TagFacets(Provider):
         screen = self.screen
         return screen if isinstance(screen, LibraryScreen) else None
 
-    def _facets(self) -> list[tuple[str, partial[object]]]:
+    def _facets(self) -> list[tuple[str, Callable[[], object]]]:
         screen = self._screen()
         if screen is None:
             return []
         from briefing_reader.tui.screens.library import LibraryScreen
 
         assert isinstance(screen, LibraryScreen)
-        facets = [("Tag: all briefings", partial(screen.set_tag, None))]
+        facets: list[tuple[str, Callable[[], object]]] = [
+            ("Tag: all briefings", partial(screen.set_tag, None))
+        ]
         for tag, count in screen.view.tags():
             label = f"Tag: {tag} ({count:,} briefing{'s' if count != 1 else ''})"
             facets.append((label, partial(screen.set_tag, tag)))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from briefing_reader.keys import PANE
 from briefing_reader.model import CeoQuote, Item, Section
-from briefing_reader.tui.keys import movement_bindings
+from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
 
@@ -22,10 +22,7 @@ class Pane(VerticalScroll, can_focus=True):
     widgets make a faster first paint.
     """
 
-    BINDINGS = [
-        *movement_bindings("pane", "item"),
-        Binding("enter", "toggle", "Expand", id="pane.toggle"),
-    ]
+    BINDINGS = bindings(PANE)
 
     HELP_GROUP = "Items in a pane"
     ALLOW_MAXIMIZE = True  # scroll containers opt out by default; z zooms a pane
@@ -161,7 +158,9 @@ class Pane(VerticalScroll, can_focus=True):
         for view in self.item_views:
             view.mark(query)
 
-    def action_toggle(self) -> None:
+    # Replaces DOMNode's toggle(attribute) action, which no pane binding uses: Enter's action
+    # is named "toggle" in footers and tests, and renaming it would touch every screen's keys.
+    def action_toggle(self) -> None:  # type: ignore[override]
         current = self.current
         if current is not None:
             current.set_expanded(not current.expanded)
