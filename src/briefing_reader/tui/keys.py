@@ -1,4 +1,4 @@
-"""The keys of a screen, read from its active bindings: one source for help and palette."""
+"""Bindings made from the key table, and the keys of a screen read from its active bindings."""
 
 from __future__ import annotations
 
@@ -8,20 +8,23 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from briefing_reader.keys import of
 
-def movement_bindings(scope: str, noun: str) -> list[Binding]:
-    """The keys that move a cursor through a list, the same in a pane and in the library.
 
-    ``scope`` prefixes the binding ids (``pane.down``, ``library.down``, ...); ``noun`` names
-    what the cursor moves over in the help ("item", "briefing").
-    """
+def bindings(owner: str) -> list[Binding]:
+    """The ``BINDINGS`` of the class ``owner`` names in the key table, briefing_reader.keys."""
+    keys = of(owner)
+    assert keys, f"no keys for {owner!r} in briefing_reader.keys"
     return [
-        Binding("down,j", "cursor(1)", f"Next {noun}", show=False, id=f"{scope}.down"),
-        Binding("up,k", "cursor(-1)", f"Previous {noun}", show=False, id=f"{scope}.up"),
-        Binding("home,g", "first", f"First {noun}", show=False, id=f"{scope}.first"),
-        Binding("end,G", "last", f"Last {noun}", show=False, id=f"{scope}.last"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id=f"{scope}.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id=f"{scope}.page_up"),
+        Binding(
+            key.keys,
+            key.action,
+            key.description,
+            show=key.show,
+            priority=key.priority,
+            id=key.id,
+        )
+        for key in keys
     ]
 
 

@@ -12,16 +12,16 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from briefing_reader.keys import LIBRARY_LIST
 from briefing_reader.library.index import Entry
 from briefing_reader.library.view import FIELDS, LibraryView, shown_date
-from briefing_reader.tui.keys import movement_bindings
+from briefing_reader.tui.keys import bindings
 
 CURSOR = "\u258c"  # ▌
 UNREAD = "\u25cf"  # ●
@@ -62,10 +62,7 @@ class LibraryList(ScrollView, can_focus=True):
     }
     """
 
-    BINDINGS = [
-        *movement_bindings("library", "briefing"),
-        Binding("enter", "select", "Open", id="library.open"),
-    ]
+    BINDINGS = bindings(LIBRARY_LIST)
 
     HELP_GROUP = "The library list"
 
