@@ -9,7 +9,7 @@ entry in :data:`SECTIONS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 FORMAT = "briefing/1"
 
@@ -63,6 +63,13 @@ class HeadlineFact:
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
 
+    QUOTED: ClassVar[str] = "evidence"
+    WHOLE_QUOTE: ClassVar[bool] = False
+
+    @property
+    def quoted(self) -> str | None:
+        return self.evidence
+
     def heading(self) -> Heading:
         return Heading(self.label, self.value)
 
@@ -80,6 +87,13 @@ class LossDriver:
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
 
+    QUOTED: ClassVar[str] = "evidence"
+    WHOLE_QUOTE: ClassVar[bool] = False
+
+    @property
+    def quoted(self) -> str | None:
+        return self.evidence
+
     def heading(self) -> Heading:
         return Heading(self.title)
 
@@ -94,6 +108,14 @@ class CeoQuote:
     text: str = field(metadata=spec("The quote, verbatim from the source.", multiline=True))
     speaker: str = field(metadata=spec("Who said it."))
     role: str | None = field(default=None, metadata=spec("The speaker's role, e.g. 'CEO'."))
+
+    QUOTED: ClassVar[str] = "text"
+    # The item is its own excerpt: it needs no evidence, and shows all of itself collapsed.
+    WHOLE_QUOTE: ClassVar[bool] = True
+
+    @property
+    def quoted(self) -> str | None:
+        return self.text
 
     def heading(self) -> Heading:
         attribution = f"{self.speaker}, {self.role}" if self.role else self.speaker
@@ -114,6 +136,13 @@ class OpenQuestion:
         metadata=spec("The passage of the source that raises it, verbatim.", multiline=True),
     )
 
+    QUOTED: ClassVar[str] = "evidence"
+    WHOLE_QUOTE: ClassVar[bool] = False
+
+    @property
+    def quoted(self) -> str | None:
+        return self.evidence
+
     def heading(self) -> Heading:
         return Heading(self.question)
 
@@ -122,6 +151,12 @@ class OpenQuestion:
 
 
 Item = HeadlineFact | LossDriver | CeoQuote | OpenQuestion
+# Every item class has, besides heading() and details():
+#   quoted       the text it claims is verbatim from the source article, or None: the
+#                checks look for it there and the source pane highlights it;
+#   QUOTED       the name of the field that holds it, for problems that point at it;
+#   WHOLE_QUOTE  whether the item is itself the excerpt (a quote), rather than a claim
+#                that may carry evidence.
 
 
 def _details(*parts: tuple[str, str | None, bool]) -> tuple[Detail, ...]:
@@ -139,19 +174,52 @@ class Source:
 
 @dataclass(frozen=True)
 class Section:
-    """One pane of the reader: which field of the briefing it shows, and how it is titled."""
+    """One pane of the reader: which field of the briefing it shows, and how it is titled.
+
+    ``single`` is set when the field holds one item or None (``X | None``) rather than a
+    list (``tuple[X, ...]``); a unit test holds it to the field's type.
+    """
 
     key: str
     title: str
     empty: str
+    single: bool = False
+
+    def where(self, index: int, field: str | None = None) -> str:
+        """The path of item ``index`` (and of its ``field``), as problems name it:
+        ``headline_facts[0].evidence``, or ``ceo_quote.text`` for a single item."""
+        path = self.key if self.single else f"{self.key}[{index}]"
+        return path if field is None else f"{path}.{field}"
 
 
 SECTIONS: tuple[Section, ...] = (
     Section("headline_facts", "Headline facts", "No headline facts."),
     Section("loss_drivers", "Loss drivers", "No loss drivers."),
-    Section("ceo_quote", "CEO quote", "No quote."),
+    Section("ceo_quote", "CEO quote", "No quote.", single=True),
     Section("open_questions", "Open questions", "No open questions."),
 )
+
+# Between the parts of a meta line (subject · period · dateline · date).
+META_SEPARATOR = " \u00b7 "
+
+
+class Described(Protocol):
+    """What a meta line is made of: a briefing, or the library's entry for one."""
+
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def period(self) -> str | None: ...
+    @property
+    def dateline(self) -> str | None: ...
+    @property
+    def date(self) -> str | None: ...
+
+
+def meta_parts(described: Described) -> list[str]:
+    """The parts of the line under a briefing's title, in order, those it has."""
+    parts = (described.subject, described.period, described.dateline, described.date)
+    return [part for part in parts if part]
 
 
 @dataclass(frozen=True)
@@ -191,8 +259,13 @@ class Briefing:
     tags: tuple[str, ...] = field(default=(), metadata=spec("Short slugs for filtering."))
 
     def items(self, section: Section) -> tuple[Item, ...]:
-        """The items of one pane, in order (the single quote counts as one item)."""
+        """The items of one pane, in order (a single item, such as the quote, counts as one)."""
         value = getattr(self, section.key)
-        if value is None:
-            return ()
-        return value if isinstance(value, tuple) else (value,)
+        if section.single:
+            return () if value is None else (value,)
+        items: tuple[Item, ...] = value  # a list field: tuple[X, ...]
+        return items
+
+    def meta_parts(self) -> list[str]:
+        """Subject, period, dateline and date, those given (see :func:`meta_parts`)."""
+        return meta_parts(self)
