@@ -20,9 +20,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/briefing briefings/
 
+# mypy reads its settings (strict, src/) and lint-imports its contracts from pyproject.toml;
+# the import graph builds in well under a second, so it is not cached.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/python -m pytest
