@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from briefing_reader.model import SECTIONS, Briefing, CeoQuote
+from briefing_reader.model import SECTIONS, Briefing
 
 _TYPOGRAPHIC = str.maketrans(
     {
@@ -50,18 +50,8 @@ def quoted_passages(briefing: Briefing) -> Iterator[Quoted]:
     """Every excerpt the briefing claims is verbatim from its source."""
     for section in SECTIONS:
         for index, item in enumerate(briefing.items(section)):
-            if isinstance(item, CeoQuote):
-                yield Quoted(f"{section.key}.text", item.text)
-                continue
-            evidence = getattr(item, "evidence", None)
-            if evidence:
-                yield Quoted(f"{section.key}[{index}].evidence", evidence)
-
-
-def missing_from_source(briefing: Briefing, source_text: str) -> list[Quoted]:
-    """The excerpts that cannot be found in ``source_text``."""
-    haystack = normalize(source_text)
-    return [q for q in quoted_passages(briefing) if normalize(q.text) not in haystack]
+            if item.quoted:
+                yield Quoted(section.where(index, item.QUOTED), item.quoted)
 
 
 def locate(source: str, excerpt: str) -> tuple[int, int] | None:

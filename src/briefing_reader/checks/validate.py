@@ -17,7 +17,7 @@ from briefing_reader.checks.sources import (
 )
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
-from briefing_reader.model import SECTIONS, CeoQuote
+from briefing_reader.model import SECTIONS
 
 # The source policy lives in checks.sources; these names stay importable from here,
 # where the CLI and the reader have always found them.
@@ -55,8 +55,8 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
 
     for section in SECTIONS:
         for index, item in enumerate(briefing.items(section)):
-            if not isinstance(item, CeoQuote) and not getattr(item, "evidence", None):
-                where = f"{section.key}[{index}]"
+            if not item.WHOLE_QUOTE and not item.quoted:
+                where = section.where(index)
                 add("warning", "no-evidence", where, f"{where} has no evidence from the source")
 
     source_file = briefing.source.file

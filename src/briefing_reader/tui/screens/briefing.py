@@ -1,4 +1,8 @@
-"""The main screen: one briefing, four panes, keyboard only."""
+"""The main screen: one briefing, four panes, keyboard only.
+
+It renders what it is given and opens no file itself: the source article, a reload and the
+editor go through :class:`~briefing_reader.briefing_files.ReaderFiles`.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
 
-from briefing_reader.model import SECTIONS, CeoQuote, Item
+from briefing_reader.briefing_files import ReaderFiles
+from briefing_reader.keys import READER
+from briefing_reader.model import SECTIONS, Item
+from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import KeyFooter
 from briefing_reader.tui.widgets.header import Summary, header
 from briefing_reader.tui.widgets.links import linked
@@ -26,6 +33,7 @@ if TYPE_CHECKING:
 
     from briefing_reader.library.search import PaneHit
     from briefing_reader.loading import Loaded
+    from briefing_reader.tui.widgets.search_line import SearchLine
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
 GRID_FROM = 80  # columns for the 2x2 grid: at 80x24 every pane shows its title and first item
@@ -34,14 +42,15 @@ SHORT_BELOW = 30  # rows under which the summary takes one line, so the grid kee
 TINY_BELOW = (50, 15)
 
 
-class LibraryLink(Protocol):
-    """What a briefing opened from the library tells it, and asks of it."""
+class LibrarySearch(Protocol):
+    """What a reader opened from the library asks of it: its search (a LibrarySession).
 
-    def briefing_shown(self, loaded: Loaded) -> None:
-        """A briefing is on screen: it is read now."""
-
-    def toggle_read(self, loaded: Loaded) -> None:
-        """``u``: mark the briefing unread again (or read)."""
+    Questions, asked of the session rather than by message: n and N need the answer before
+    the key is done, and a message carries nothing back. The session is plain data with no
+    screen behind it, so the reader never reaches the library's screen; what the reader
+    tells the library (a briefing shown, u) goes by message (:mod:`~briefing_reader.tui.
+    messages`), and the library's reload of the open file comes back the same way.
+    """
 
     def next_match(self, path: str, step: int) -> str | None:
         """The next (step 1) or previous (-1) briefing with a search match, or None."""
@@ -54,42 +63,9 @@ class LibraryLink(Protocol):
 class BriefingScreen(Screen[None]):
     """Shows ``entries[index]``; ``]`` and ``[`` move through the entries."""
 
-    BINDINGS = [
-        Binding("tab", "next_pane", "Next pane", id="screen.next_pane", priority=True),
-        Binding(
-            "shift+tab",
-            "previous_pane",
-            "Previous pane",
-            show=False,
-            id="screen.previous_pane",
-            priority=True,
-        ),
-        *(
-            Binding(str(n), f"jump({n})", f"Go to {s.title}", show=False, id=f"screen.pane_{n}")
-            for n, s in enumerate(SECTIONS, start=1)
-        ),
-        Binding("z", "zoom", "Zoom", id="screen.zoom"),
-        Binding("right_square_bracket", "next_briefing", "Next briefing", id="screen.next"),
-        Binding(
-            "left_square_bracket",
-            "previous_briefing",
-            "Previous briefing",
-            show=False,
-            id="screen.previous",
-        ),
-        Binding("s", "source", "Source", id="screen.source"),
-        Binding("escape", "close_source", "Close the source", show=False, id="screen.close"),
-        Binding("y", "copy_item", "Copy item", show=False, id="screen.copy_item"),
-        Binding("Y", "copy_pane", "Copy pane as Markdown", show=False, id="screen.copy_pane"),
-        Binding("o", "open_url", "Open the source URL", show=False, id="screen.open_url"),
-        Binding("e", "edit", "Edit the briefing file", show=False, id="screen.edit"),
-        Binding("exclamation_mark", "problems", "Problems", show=False, id="screen.problems"),
-        Binding("escape,backspace", "back", "Back to the library", id="screen.back"),
-        Binding("u", "toggle_read", "Mark unread / read", show=False, id="screen.toggle_read"),
-        Binding("n", "next_match(1)", "Next match", show=False, id="screen.next_match"),
-        Binding("N", "next_match(-1)", "Previous match", show=False, id="screen.previous_match"),
-        Binding("slash", "search", "Search this briefing", show=False, id="screen.search"),
-    ]
+    BINDINGS = bindings(READER)
+    # While on_key asks Textual which binding a key is: see there.
+    _finding_key = False
 
     HELP_GROUP = "Panes and briefings"
     # No auto-focus: Textual's scrolls the focused pane to the centre, which in the one-column
@@ -104,12 +80,14 @@ class BriefingScreen(Screen[None]):
         entries: MutableSequence[Loaded],
         *,
         index: int = 0,
-        library: LibraryLink | None = None,
+        library: LibrarySearch | None = None,
+        files: ReaderFiles | None = None,
     ) -> None:
         """``library`` is set when the briefing was opened from the library's list."""
         super().__init__()
         self.entries = entries
         self.library = library
+        self.files = files or ReaderFiles()
         self.current_pane = 1
         self.set_reactive(BriefingScreen.index, index)
         # The search hit on show, as (section, item) per n/N; where to go after a switch.
@@ -205,7 +183,9 @@ class BriefingScreen(Screen[None]):
 
     def _shown(self) -> None:
         if self.library is not None:
-            self.library.briefing_shown(self.loaded)
+            briefing = self.loaded.briefing
+            shown = BriefingShown(str(self.loaded.path), briefing.id if briefing else None)
+            self.app.post_message(shown)
 
     async def recompose(self) -> None:
         # Recomposing drops an open source view: its layout class must go with it.
@@ -299,42 +279,34 @@ class BriefingScreen(Screen[None]):
         return None
 
     def on_key(self, event: events.Key) -> None:
-        focused = self.focused
-        if focused is not None and focused.id == "reader-search":
-            if event.key == "escape":
-                event.stop()
-                self._close_search_line()
-            return
         # A key whose action cannot run here would do nothing at all: say why instead.
-        # (Textual runs the bindings after the key has bubbled up to here.)
-        for node in (focused, self):
-            refusal = getattr(node, "refusal", None)
-            if refusal is None:
-                continue
-            for binding in type(node).BINDINGS:
-                if isinstance(binding, Binding) and self._pressed(binding, event):
-                    reason = refusal(binding.action.partition("(")[0])  # "next_match(1)"
-                    if reason is not None:
-                        self.notify(reason, markup=False)
-                        return
+        # Textual runs the bindings after the key has bubbled up to here, and its
+        # active_bindings (the focus chain, with the config's keymap) say which one the key
+        # is. For one briefing ] and [ are left out of them (check_action's False): while
+        # asking, they count as disabled instead, so they are found too.
+        self._finding_key = True
+        try:
+            active = self.active_bindings.get(event.key)
+        finally:
+            self._finding_key = False
+        if active is None or active.enabled:
+            return
+        refusal = getattr(active.node, "refusal", None)
+        # The action's name without its arguments: "next_match(1)" is "next_match".
+        reason = refusal(active.binding.action.partition("(")[0]) if refusal else None
+        if reason is not None:
+            self.notify(reason, markup=False)
 
-    def _pressed(self, binding: Binding, event: events.Key) -> bool:
-        """Whether ``event`` is one of ``binding``'s keys, as the config may have remapped them."""
-        from textual.keys import key_to_character
-
-        keymap: dict[str, str] = getattr(getattr(self.app, "config", None), "keys", {})
-        keys = {key.strip() for key in keymap.get(binding.id or "", binding.key).split(",")}
-        if keys & set(event.aliases):
-            return True
-        return event.character is not None and any(
-            key == event.character or key_to_character(key) == event.character for key in keys
-        )
+    def on_search_line_cancelled(self, message: SearchLine.Cancelled) -> None:
+        message.stop()
+        self._close_search_line()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.refusal(action) is not None:
             # Greyed in the footer (or, for one briefing's ] and [, left out of it to save
             # room); on_key says why when the key is pressed.
-            return False if action in ("next_briefing", "previous_briefing") else None
+            hidden = action in ("next_briefing", "previous_briefing") and not self._finding_key
+            return False if hidden else None
         if action == "close_source":
             return bool(self.query("#source"))
         if action == "back":
@@ -376,9 +348,7 @@ class BriefingScreen(Screen[None]):
 
     def _evidence(self) -> str | None:
         item = self.current_item
-        if isinstance(item, CeoQuote):
-            return item.text
-        return getattr(item, "evidence", None)
+        return item.quoted if item is not None else None
 
     async def action_source(self) -> None:
         existing = self.query(SourceView)
@@ -398,13 +368,11 @@ class BriefingScreen(Screen[None]):
 
     async def _open_source(self, text: str | None = None) -> SourceView | None:
         """Open the source pane on the article (``text``, when the caller has read it)."""
-        from briefing_reader.checks.validate import read_source
-
         briefing = self.loaded.briefing
         assert briefing is not None
         if text is None:
             try:
-                text = read_source(self.loaded)
+                text = self.files.read_source(self.loaded)
             except (OSError, ValueError) as exc:
                 self.notify(str(exc), title="No source to show", severity="warning", markup=False)
                 return None
@@ -463,21 +431,16 @@ class BriefingScreen(Screen[None]):
         self.notify(url, title="Opening the source", markup=False)
 
     def action_edit(self) -> None:
-        import os
-        import shlex
-        import subprocess
-
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        path = self.loaded.path
         from textual.app import SuspendNotSupported
 
         try:
             with self.app.suspend():
-                subprocess.run([*shlex.split(editor), str(path)], check=False)
+                self.files.edit(self.loaded.path)
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
         except (OSError, ValueError) as exc:
+            editor = self.files.editor()
             self.notify(f"Could not run {editor}: {exc}", severity="error", markup=False)
             return
         # What the editor left, as for a change seen on disk: pane, item and scroll kept.
@@ -494,8 +457,9 @@ class BriefingScreen(Screen[None]):
         self.dismiss(str(self.loaded.path))
 
     def action_toggle_read(self) -> None:
-        if self.library is not None:
-            self.library.toggle_read(self.loaded)
+        briefing = self.loaded.briefing
+        if self.library is not None and briefing is not None:
+            self.app.post_message(ToggleRead(briefing.id))
 
     def _search_text(self) -> str | None:
         """The search n/N step through: this reader's own, else the library's."""
@@ -608,7 +572,6 @@ class BriefingScreen(Screen[None]):
 
     def _no_pane_hit(self) -> None:
         """No item holds the search: show it in the source article, or say where it is."""
-        from briefing_reader.checks.validate import read_source
         from briefing_reader.library.search import briefing_hits, text_spans
 
         search = self._search_text()
@@ -616,7 +579,7 @@ class BriefingScreen(Screen[None]):
         if not search or briefing is None:
             return
         try:
-            article: str | None = read_source(self.loaded)
+            article: str | None = self.files.read_source(self.loaded)
         except (OSError, ValueError):
             article = None
         if article is not None and text_spans(article, search):
@@ -643,13 +606,15 @@ class BriefingScreen(Screen[None]):
         for pane in self.panes:
             pane.mark(search)
 
+    def on_file_changed(self, message: FileChanged) -> None:
+        if message.path == str(self.loaded.path):
+            self.reload_current()
+
     def reload_current(self) -> None:
         """The open briefing's file changed on disk: show it anew, keeping the places."""
-        from briefing_reader.checks.validate import check_file
-
         forget = getattr(self.entries, "forget", None)
         if forget is not None:
             forget(str(self.loaded.path))
-        self.entries[self.index] = check_file(self.loaded.path, display=self.loaded.name or None)
+        self.entries[self.index] = self.files.reload(self.loaded)
         self._restore = {pane.number: (pane.cursor, pane.scroll_y) for pane in self.panes}
         self.refresh(recompose=True)

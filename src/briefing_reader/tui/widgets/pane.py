@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from briefing_reader.keys import PANE
-from briefing_reader.model import CeoQuote, Item, Section
+from briefing_reader.model import Item, Section
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
@@ -99,7 +99,7 @@ class Pane(VerticalScroll, can_focus=True):
             return "This pane is empty."
         if current.has_details:
             return None
-        if isinstance(current.item, CeoQuote):
+        if current.item.WHOLE_QUOTE:
             return "The quote is shown in full: there is nothing to expand."
         return "This item has nothing more to show."
 
