@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from briefing_reader.authoring import draft_briefing, slugify, write_draft
-from briefing_reader.checks.evidence import missing_from_source
-from briefing_reader.loading import load_file, load_text
+from briefing_reader.checks.sources import SourceCache
+from briefing_reader.checks.validate import check_file, check_loaded
+from briefing_reader.loading import Loaded, load_file, load_text
 from briefing_reader.loading.yamlsafe import LOADERS
 from briefing_reader.model import ID_PATTERN, Briefing
 from tests.conftest import FIXTURES, ROOT
@@ -50,6 +52,16 @@ def draft_of(article: Path, briefing_id: str = "draft") -> str:
     )
 
 
+def validator_errors(briefing: Briefing, source: str) -> list[str]:
+    """What `briefing validate` finds wrong with ``briefing`` when its article holds ``source``."""
+    with tempfile.TemporaryDirectory() as folder:
+        article = Path(folder) / briefing.source.file
+        article.parent.mkdir(parents=True, exist_ok=True)
+        article.write_bytes(source.encode("utf-8"))
+        checked = check_loaded(Loaded(Path(folder) / "draft.yaml", briefing), SourceCache())
+    return [p.message for p in checked.errors]
+
+
 def load_cleanly(text: str, source: str) -> Briefing:
     """The draft loads with no error and no warning, with either YAML parser, and quotes
     nothing that is not in its source."""
@@ -58,7 +70,7 @@ def load_cleanly(text: str, source: str) -> Briefing:
         loaded = load_text(text, Path("draft.yaml"), loader_name=loader)
         assert loaded.problems == (), [str(p) for p in loaded.problems]
         assert loaded.briefing is not None
-        assert missing_from_source(loaded.briefing, source) == []
+        assert validator_errors(loaded.briefing, source) == []
         briefing = loaded.briefing
     assert briefing is not None
     return briefing
@@ -307,7 +319,7 @@ def test_write_draft_copies_the_source_and_writes_a_loadable_briefing(
     assert loaded.briefing is not None and loaded.briefing.id == "core"
     named = output.parent / loaded.briefing.source.file
     assert named.is_file() and named.samefile(copy)
-    assert missing_from_source(loaded.briefing, named.read_text(encoding="utf-8")) == []
+    assert [p.message for p in check_file(output).errors] == []
     # Atomic writes leave no temporary files behind.
     assert sorted(p.name for p in output.parent.iterdir()) == ["core.yaml", "sources"]
 

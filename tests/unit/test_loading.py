@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing_reader.checks.evidence import missing_from_source, normalize, quoted_passages
+from briefing_reader.checks.evidence import normalize, quoted_passages
+from briefing_reader.checks.sources import SourceCache
+from briefing_reader.checks.validate import check_file, check_loaded
 from briefing_reader.loading import BriefingError, Loaded, discover, load_file, load_text
 from briefing_reader.loading import load as load_module
 from briefing_reader.loading.discover import PathNotFound
@@ -117,12 +119,12 @@ def test_bundled_briefing_loads_with_no_problems(loader: str) -> None:
 
 def test_bundled_briefing_quotes_its_source_verbatim() -> None:
     briefing = load_file(BUNDLED).strict()
-    source = (BUNDLED.parent / briefing.source.file).read_text(encoding="utf-8")
     passages = list(quoted_passages(briefing))
     # 6 facts + 3 drivers + 5 questions carry evidence, plus the quote itself.
     assert len(passages) == 15
     assert "ceo_quote.text" in [p.where for p in passages]
-    assert missing_from_source(briefing, source) == []
+    # The validator's own check: every one of them is found in the article.
+    assert check_file(BUNDLED).errors == ()
 
 
 def test_default_loader_is_libyaml_when_available() -> None:
@@ -982,6 +984,13 @@ SOURCE = (
 )
 
 
+def not_in_source(briefing: Briefing, folder: Path) -> list[str]:
+    """What the validator says is not in SOURCE, with SOURCE as the briefing's article."""
+    (folder / briefing.source.file).write_bytes(SOURCE.encode("utf-8"))
+    checked = check_loaded(Loaded(folder / "acme.yaml", briefing), SourceCache())
+    return [p.message for p in checked.problems if p.code == "not-in-source"]
+
+
 def briefing_quoting(*evidence: str, quote: str = "will recover,") -> Briefing:
     return Briefing(
         format="briefing/1",
@@ -1005,8 +1014,8 @@ def briefing_quoting(*evidence: str, quote: str = "will recover,") -> Briefing:
         "$5 million in Q1-2024.",  # NBSP and en dash
     ],
 )
-def test_matcher_forgives_whitespace_quotes_and_dashes(excerpt: str) -> None:
-    assert missing_from_source(briefing_quoting(excerpt), SOURCE) == []
+def test_matcher_forgives_whitespace_quotes_and_dashes(excerpt: str, tmp_path: Path) -> None:
+    assert not_in_source(briefing_quoting(excerpt), tmp_path) == []
 
 
 @pytest.mark.parametrize(
@@ -1019,19 +1028,21 @@ def test_matcher_forgives_whitespace_quotes_and_dashes(excerpt: str) -> None:
         "$6 million",  # a changed figure
     ],
 )
-def test_matcher_does_not_forgive_changed_words_or_case(excerpt: str) -> None:
-    missing = missing_from_source(briefing_quoting(excerpt), SOURCE)
-    assert [(q.where, q.text) for q in missing] == [("headline_facts[0].evidence", excerpt)]
+def test_matcher_does_not_forgive_changed_words_or_case(excerpt: str, tmp_path: Path) -> None:
+    assert not_in_source(briefing_quoting(excerpt), tmp_path) == [
+        f"headline_facts[0].evidence is not in the source article: \u201c{excerpt}\u201d"
+    ]
 
 
-def test_matcher_checks_the_ceo_quote_too() -> None:
-    missing = missing_from_source(briefing_quoting(quote="We will win."), SOURCE)
-    assert [(q.where, q.text) for q in missing] == [("ceo_quote.text", "We will win.")]
+def test_matcher_checks_the_ceo_quote_too(tmp_path: Path) -> None:
+    assert not_in_source(briefing_quoting(quote="We will win."), tmp_path) == [
+        "ceo_quote.text is not in the source article: \u201cWe will win.\u201d"
+    ]
 
 
-def test_matcher_names_each_missing_excerpt_by_its_place() -> None:
+def test_matcher_names_each_missing_excerpt_by_its_place(tmp_path: Path) -> None:
     briefing = briefing_quoting("widened to", "shrank to", "its CEO said", "its CFO said")
-    assert [q.where for q in missing_from_source(briefing, SOURCE)] == [
+    assert [m.split(" is not ")[0] for m in not_in_source(briefing, tmp_path)] == [
         "headline_facts[1].evidence",
         "headline_facts[3].evidence",
     ]

@@ -5,7 +5,7 @@ every candidate goes into the file with a ``# draft`` comment for a person to ch
 rewrite or delete. What they must never do is produce a file the reader refuses, so
 every string is written as a JSON string (a valid YAML double-quoted scalar, inert
 whatever the article holds), and every ``evidence`` is a verbatim slice of the article
-that :func:`briefing_reader.checks.evidence.missing_from_source` finds.
+that ``briefing validate`` finds in it (the matcher of :mod:`briefing_reader.checks.evidence`).
 """
 
 from __future__ import annotations
