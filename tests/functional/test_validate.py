@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from briefing_reader import cli
+from briefing_reader.checks.sources import MAX_SOURCE_BYTES
 from briefing_reader.tui import make_app
 from tests.conftest import BUNDLED, ROOT
 
@@ -116,6 +118,49 @@ def test_source_file_missing_or_outside_the_folder(
         "cs.yaml:15:9: error: source.file '../../etc/passwd' must be a path inside the "
         "briefing's folder"
     )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_a_source_that_links_out_of_the_folder_is_refused(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A copy of the very article, reached through a link: the quotes would all match.
+    outside = folder.parent / f"{folder.name}-outside.txt"
+    shutil.copy(SOURCE, outside)
+    (folder / "sources" / SOURCE.name).unlink()
+    (folder / "sources" / SOURCE.name).symlink_to(outside)
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1
+    assert out[:-1] == [
+        f"cs.yaml:15:9: error: source.file 'sources/{SOURCE.name}' must be a path inside the "
+        "briefing's folder (it is a link out of it)"
+    ]
+
+
+def test_an_unusable_source_is_one_error_naming_why(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = folder / "sources" / SOURCE.name
+    text = SOURCE.read_bytes()
+    # Every quote is in the first bytes: a cut article would wrongly pass.
+    article.write_bytes(text + b" " * (MAX_SOURCE_BYTES + 1 - len(text)))
+    status, out = run(capsys, "cs.yaml")
+    assert status == 1
+    assert out[:-1] == [
+        f"cs.yaml:15:9: error: source.file 'sources/{SOURCE.name}' is larger than "
+        f"{MAX_SOURCE_BYTES:,} bytes"
+    ]
+    article.write_bytes(b"Caf\xe9 " + text)
+    status, out = run(capsys, "cs.yaml")
+    assert out[:-1] == [
+        f"cs.yaml:15:9: error: source.file 'sources/{SOURCE.name}' is not UTF-8 text (byte 3)"
+    ]
+    article.unlink()
+    article.mkdir()
+    status, out = run(capsys, "cs.yaml")
+    assert out[:-1] == [
+        f"cs.yaml:15:9: error: source.file 'sources/{SOURCE.name}' is a folder, not a file"
+    ]
 
 
 def test_output_is_sorted_by_file_then_line_with_a_summary(
