@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from briefing_reader.loading import Loaded
-from briefing_reader.model import SECTIONS, Briefing, Item, Section
+from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item, Section
 from briefing_reader.output.charset import Fit, fitter
 
 # Significant anywhere in a line: escapes, code, emphasis, links, strikethrough, table
@@ -53,13 +53,9 @@ def render_markdown(loaded: Loaded, fit: Fit = str) -> str:
             f"*Could not be loaded ({errors} error{'' if errors == 1 else 's'}).*\n"
         )
     blocks = [f"# {_heading(md(briefing.title))}"]
-    meta = [
-        field
-        for field in (briefing.subject, briefing.period, briefing.dateline, briefing.date)
-        if field
-    ]
+    meta = briefing.meta_parts()
     if meta:
-        blocks.append("*" + " \u00b7 ".join(md(field) for field in meta) + "*")
+        blocks.append("*" + META_SEPARATOR.join(md(part) for part in meta) + "*")
     if briefing.tags:
         blocks.append("Tags: " + ", ".join(md(tag) for tag in briefing.tags))
     if briefing.summary:
@@ -79,10 +75,10 @@ def section_markdown(briefing: Briefing, section: Section, fit: Fit = str) -> st
     items = briefing.items(section)
     if not items:
         blocks.append(f"*{section.empty}*")
-    elif isinstance(getattr(briefing, section.key), tuple):
-        blocks += [_list_item(item, md) for item in items]
-    else:
+    elif section.single:
         blocks += [_quoted_item(item, md) for item in items]
+    else:
+        blocks += [_list_item(item, md) for item in items]
     return "\n\n".join(blocks)
 
 

@@ -23,7 +23,7 @@ from rich.style import Style
 from rich.text import Text
 
 from briefing_reader.loading import Loaded, Problem
-from briefing_reader.model import SECTIONS, Briefing, Item
+from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item
 from briefing_reader.output.charset import Fit, fitter, stream_encoding
 from briefing_reader.terminal import find_urls
 
@@ -164,13 +164,9 @@ _BLANK = Block(Text())
 
 def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
     yield Block(Text(fit(briefing.title), TITLE))
-    meta = [
-        field
-        for field in (briefing.subject, briefing.period, briefing.dateline, briefing.date)
-        if field
-    ]
+    meta = briefing.meta_parts()
     if meta:
-        yield Block(Text(fit(" \u00b7 ".join(meta)), META))
+        yield Block(Text(fit(META_SEPARATOR.join(meta)), META))
     if briefing.tags:
         yield Block(Text(fit("Tags: " + ", ".join(briefing.tags)), META))
     if briefing.summary:
@@ -182,9 +178,8 @@ def _briefing_blocks(briefing: Briefing, fit: Fit) -> Iterator[Block]:
         items = briefing.items(section)
         if not items:
             yield Block(Text(section.empty, EVIDENCE), "  ", "  ")
-        listed = isinstance(getattr(briefing, section.key), tuple)
         for item in items:
-            yield from _item_blocks(item, fit, fit("\u2022 ") if listed else "")
+            yield from _item_blocks(item, fit, "" if section.single else fit("\u2022 "))
     yield _BLANK
     source = briefing.source
     yield Block(

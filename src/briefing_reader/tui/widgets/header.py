@@ -10,19 +10,17 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from briefing_reader.model import META_SEPARATOR
+
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
 
 
 def meta_content(loaded: Loaded, position: str) -> Content:
-    briefing = loaded.briefing
-    fields = (
-        [briefing.subject, briefing.period, briefing.dateline, briefing.date] if briefing else []
-    )
-    shown = [f for f in fields if f]
+    shown = loaded.briefing.meta_parts() if loaded.briefing else []
     if position:
         shown.append(position)
-    return Content.styled(" \u00b7 ".join(shown), "$text-muted")
+    return Content.styled(META_SEPARATOR.join(shown), "$text-muted")
 
 
 def problems_content(loaded: Loaded) -> Content:

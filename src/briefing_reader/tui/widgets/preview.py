@@ -10,8 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from briefing_reader.library.index import Entry
-from briefing_reader.library.view import shown_date
-from briefing_reader.model import SECTIONS
+from briefing_reader.model import META_SEPARATOR, SECTIONS, meta_parts
 from briefing_reader.tui.widgets.links import linked
 
 if TYPE_CHECKING:
@@ -27,8 +26,7 @@ def preview_content(entry: Entry | None, loaded: Loaded | None = None) -> Conten
         return Content.styled("Nothing to preview.", "$text-muted italic")
     name = entry.path.replace("\\", "/").rsplit("/", 1)[-1]
     lines: list[Content] = [Content.styled(entry.title or name, "bold")]
-    meta = [entry.subject, entry.period, entry.dateline, shown_date(entry)]
-    lines.append(Content.styled(" \u00b7 ".join(m for m in meta if m), "$text-muted"))
+    lines.append(Content.styled(META_SEPARATOR.join(meta_parts(entry)), "$text-muted"))
     if entry.tags:
         lines.append(Content.styled("  ".join(f"#{tag}" for tag in entry.tags), "$text-muted"))
     if entry.first_problem:
