@@ -10,7 +10,6 @@ that ``briefing validate`` finds in it (the matcher of :mod:`briefing_reader.che
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -24,6 +23,7 @@ from typing import TypeVar
 
 from briefing_reader.checks.evidence import normalize
 from briefing_reader.files import fsync_folder
+from briefing_reader.loading.dump import quote_scalar
 from briefing_reader.loading.yamlsafe import MAX_BYTES
 from briefing_reader.model import FORMAT, ID_PATTERN
 from briefing_reader.text import clean
@@ -605,17 +605,10 @@ def _excerpt(passage: str, haystack: str, around: int | None) -> str | None:
 
 
 def _scalar(text: str, first_column: int, indent: int) -> str:
-    """``text`` as a YAML double-quoted scalar, folded at single spaces to fit in WIDTH.
-
-    json.dumps escapes quotes, backslashes and C0 controls; what it leaves raw and YAML
-    would refuse or read as a line break (DEL, C1, NEL, U+2028, bidi and zero-width
-    characters...) is escaped here too, so the file is printable text whatever the article.
-    """
+    """``text`` as a YAML double-quoted scalar (:func:`quote_scalar`: printable text
+    whatever the article), folded at single spaces to fit in WIDTH."""
     text = re.sub(r"[\ud800-\udfff]", "\ufffd", text)  # a lone surrogate cannot be written
-    quoted = "".join(
-        ch if ch.isprintable() or ch == " " else _escape(ch)
-        for ch in json.dumps(text, ensure_ascii=False)
-    )
+    quoted = quote_scalar(text)
     # A line break between two non-blank characters folds back to exactly one space;
     # breaking elsewhere would change the text, so those are the only break points.
     breaks = [
@@ -635,11 +628,6 @@ def _scalar(text: str, first_column: int, indent: int) -> str:
         start = last + 1
     lines.append(quoted[start:])
     return ("\n" + " " * indent).join(lines)
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 class _Yaml:

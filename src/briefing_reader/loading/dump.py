@@ -27,7 +27,8 @@ def dump_briefing(briefing: Briefing) -> str:
 
 
 def _dump_object(obj: Any, indent: str, lines: list[str]) -> None:
-    for spec in field_specs(type(obj)):
+    model_class: type = type(obj)  # as `type`: mypy finds type[Any] unhashable for the cache
+    for spec in field_specs(model_class):
         value = getattr(obj, spec.name)
         key = f"{indent}{spec.name}:"
         if value is None:
@@ -35,7 +36,7 @@ def _dump_object(obj: Any, indent: str, lines: list[str]) -> None:
                 lines.append(f"{key} null")
             continue
         if spec.kind == "text":
-            lines.append(f"{key} {_quote(value)}")
+            lines.append(f"{key} {quote_scalar(value)}")
         elif spec.kind == "object":
             lines.append(key)
             _dump_object(value, indent + _INDENT, lines)
@@ -50,7 +51,7 @@ def _dump_object(obj: Any, indent: str, lines: list[str]) -> None:
 def _dump_item(item: Any, target: Any, indent: str, lines: list[str]) -> None:
     """One list item at ``indent``: ``- "text"``, or an object's fields after ``- ``."""
     if target is str:
-        lines.append(f"{indent}- {_quote(item)}")
+        lines.append(f"{indent}- {quote_scalar(item)}")
         return
     inner: list[str] = []
     body = indent + _INDENT
@@ -63,12 +64,13 @@ def _dump_item(item: Any, target: Any, indent: str, lines: list[str]) -> None:
     lines.extend(inner[1:])
 
 
-def _quote(text: str) -> str:
+def quote_scalar(text: str) -> str:
     """``text`` as a YAML double-quoted scalar, with only printable characters in the file.
 
     JSON escapes quotes, backslashes and C0 controls; any other unprintable character
-    (DEL, C1, U+2028, U+FEFF, a noncharacter...) is escaped too: YAML readers refuse
-    some of them raw and fold others as line breaks.
+    (DEL, C1, U+2028, U+FEFF, bidi and zero-width characters, a noncharacter...) is
+    escaped too: YAML readers refuse some of them raw and fold others as line breaks.
+    Every file this package writes (dumps, drafts) quotes its strings with this.
     """
     quoted = json.dumps(text, ensure_ascii=False)
     if quoted.isprintable():
