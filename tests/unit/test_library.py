@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -12,16 +13,17 @@ import pytest
 from briefing_reader.config import cache_dir, state_dir
 from briefing_reader.library import index as index_module
 from briefing_reader.library.index import (
+    BRIEFING_FIELDS,
     CACHE_NAME,
     TEXTS_NAME,
     Entry,
     Index,
-    build_entry,
     build_entry_and_text,
 )
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import LibraryView, shown_date
-from tests.conftest import ARTICLE, BUNDLED, FIXTURES, OLD, imports_none_of
+from briefing_reader.model import Briefing
+from tests.conftest import ARTICLE, BUNDLED, FIXTURES, OLD, imports_none_of, load
 
 
 def briefing_text(number: int, *, evidence: str = "Energy costs rose sharply.") -> str:
@@ -61,6 +63,11 @@ def fresh(folder: Path) -> Index:
     return Index.load([folder], use_cache=False, workers=1)
 
 
+def entry_of(path: Path) -> Entry:
+    """One file's entry, as live reload makes it when that file changes."""
+    return build_entry_and_text(path)[0]
+
+
 @pytest.fixture
 def library(tmp_path: Path) -> Path:
     folder = tmp_path / "library"
@@ -80,7 +87,7 @@ def test_the_library_never_imports_textual() -> None:
 
 
 def test_entry_of_a_good_briefing(library: Path) -> None:
-    entry = build_entry(library / "b-003.yaml", None)
+    entry = entry_of(library / "b-003.yaml")
     assert entry.path == str(library / "b-003.yaml")
     assert (entry.id, entry.title, entry.subject, entry.period, entry.dateline) == (
         "briefing-3", "Briefing number 3", "Company 3", "Q4 2024", "Austin, TX",
@@ -146,13 +153,13 @@ def test_a_warning_only_briefing_reports_the_warning(tmp_path: Path) -> None:
     make_library(folder, 1)
     text = briefing_text(0).replace(', evidence: "Energy costs rose sharply."', "")
     (folder / "b-000.yaml").write_text(text)
-    entry = build_entry(folder / "b-000.yaml", None)
+    entry = entry_of(folder / "b-000.yaml")
     assert (entry.error_count, entry.warning_count) == (0, 1)
     assert entry.first_problem is not None and ": warning: " in entry.first_problem
 
 
 def test_the_bundled_briefing_indexes_cleanly() -> None:
-    entry = build_entry(BUNDLED, None)
+    entry = entry_of(BUNDLED)
     assert entry.id == "core-scientific-2024-q4" and entry.error_count == 0
     assert "Core Scientific" in build_entry_and_text(BUNDLED)[1]
 
@@ -238,9 +245,68 @@ def test_a_cache_row_with_wrong_types_is_rejected(library: Path) -> None:
     Index.load([library])
     cache = cache_dir() / CACHE_NAME
     document = json.loads(cache.read_bytes())
-    document["entries"][0][5] = 42  # a title that is a number
+    row = document["entries"][0]
+    row[row.index("Briefing number 0")] = 42  # a title that is a number
     cache.write_text(json.dumps(document))
     assert Index.load([library]).stats.cache == "invalid"
+
+
+@pytest.mark.parametrize("tags", [[1], [None], [["energy"]]], ids=["number", "null", "list"])
+def test_a_cache_row_with_a_tag_that_is_no_string_is_rejected(
+    library: Path, tags: list[object]
+) -> None:
+    Index.load([library])
+    cache = cache_dir() / CACHE_NAME
+    document = json.loads(cache.read_bytes())
+    row = document["entries"][0]
+    row[row.index(["energy", "tag-0"])] = tags
+    cache.write_text(json.dumps(document))
+    assert Index.load([library]).stats.cache == "invalid"
+
+
+def test_every_entry_field_comes_back_from_the_cache_as_it_went_in(library: Path) -> None:
+    # A broken file (the briefing's fields at their defaults), a warning, tags and a date.
+    shutil.copy(FIXTURES / "broken.yaml", library / "a-broken.yaml")
+    (library / "b-001.yaml").write_text(
+        briefing_text(1).replace(', evidence: "Energy costs rose sharply."', "")
+        + 'date: "2025-01-02"\n'
+    )
+    for name in ("a-broken.yaml", "b-001.yaml"):
+        os.utime(library / name, ns=(OLD, OLD))  # not just edited: see RACY_NS
+    first = Index.load([library])
+    again = Index.load([library])
+    assert again.stats.cache == "used" and again.stats.reused == 13
+    assert again.entries == first.entries == fresh(library).entries
+    by_name = {Path(e.path).name: e for e in again.entries}
+    broken, warned = by_name["a-broken.yaml"], by_name["b-001.yaml"]
+    assert broken.error_count > 0 and broken.first_problem
+    assert all(getattr(broken, name) == Entry._field_defaults[name] for name in BRIEFING_FIELDS)
+    assert (warned.date, warned.warning_count, warned.tags) == (
+        "2025-01-02",
+        1,
+        ("energy", "tag-1"),
+    )
+    assert warned.source == str(library / "sources" / "article.txt")
+    assert all(type(value) is not list for entry in again.entries for value in entry)
+
+
+def test_the_briefing_fields_of_an_entry_are_the_briefings_own() -> None:
+    loaded = load(BUNDLED)
+    assert loaded.briefing is not None
+    entry = entry_of(BUNDLED)
+    assert set(BRIEFING_FIELDS) <= {f.name for f in dataclasses.fields(Briefing)}
+    assert all(getattr(entry, name) == getattr(loaded.briefing, name) for name in BRIEFING_FIELDS)
+
+
+def test_a_cache_of_the_previous_format_is_rebuilt_not_misread(library: Path) -> None:
+    Index.load([library])
+    cache = cache_dir() / CACHE_NAME
+    document = json.loads(cache.read_bytes())
+    document["format_version"] -= 1
+    cache.write_text(json.dumps(document))
+    rebuilt = Index.load([library])
+    assert rebuilt.stats.cache == "invalid" and rebuilt.stats.parsed == 12
+    assert rebuilt.entries == fresh(library).entries
 
 
 def test_an_unwritable_cache_only_costs_speed(library: Path, tmp_path: Path) -> None:
@@ -261,16 +327,15 @@ def test_parallel_parsing_gives_the_same_entries(tmp_path: Path) -> None:
     assert parallel.entries == serial.entries
 
 
-def test_sorted_by(library: Path) -> None:
+def test_the_list_sorts_indexed_entries_by_title_and_by_subject(library: Path) -> None:
     shutil.copy(FIXTURES / "broken.yaml", library / "a-broken.yaml")
-    index = fresh(library)
-    titles = [e.title for e in index.sorted_by("title")]
-    assert titles[-1] is None  # no title: last
-    assert titles[:-1] == sorted(titles[:-1], key=lambda t: (t or "").casefold())
-    assert [e.path for e in index.sorted_by("path")] == sorted(e.path for e in index.entries)
-    subjects = [e.subject for e in index.sorted_by("subject")]
-    assert subjects[0] == "Company 0" and subjects[-1] is None
-    assert isinstance(index.entries[0], Entry)
+    view = LibraryView(fresh(library).entries)
+    assert view.cycle_sort() == "title"  # the s key, once
+    titles = [view.entries[i].title or Path(view.entries[i].path).name for i in view.order]
+    assert titles == sorted(titles, key=str.casefold) and "a-broken.yaml" in titles
+    assert view.cycle_sort() == "subject"
+    subjects = [view.entries[i].subject for i in view.order]
+    assert subjects[0] == "Company 0" and subjects[-1] is None  # no subject: last
 
 
 # --- read state --------------------------------------------------------------------------------
@@ -287,7 +352,7 @@ def test_read_state_round_trip() -> None:
     assert path.is_file()
     again, warnings = ReadState.load()
     assert warnings == [] and again.is_read("a") and not again.is_read("b")
-    assert again.read_ids == {"a"}
+    assert list(json.loads(path.read_text())["read"]) == ["a"]
 
 
 def test_two_readers_keep_each_others_marks() -> None:
@@ -297,7 +362,8 @@ def test_two_readers_keep_each_others_marks() -> None:
     one.save()
     two.mark("b", True)
     two.save()
-    assert ReadState.load()[0].read_ids == {"a", "b"}
+    both, _ = ReadState.load()
+    assert both.is_read("a") and both.is_read("b")
 
 
 @pytest.mark.parametrize(
@@ -313,10 +379,11 @@ def test_a_corrupt_state_file_is_set_aside(content: bytes) -> None:
     assert len(asides) == 1 and asides[0].read_bytes() == content
     assert len(warnings) == 1 and "\n" not in warnings[0]
     assert asides[0].name in warnings[0] and str(path) in warnings[0]
-    assert not path.exists() and state.read_ids == frozenset()
+    assert not path.exists() and not state.is_read("a")
     state.mark("x", True)
     state.save()
     assert ReadState.load()[0].is_read("x")
+    assert list(json.loads(path.read_text())["read"]) == ["x"]  # started empty
 
 
 def test_a_state_file_from_a_newer_version_is_kept() -> None:
@@ -354,13 +421,16 @@ def test_a_failed_save_leaves_the_old_file_intact(monkeypatch: pytest.MonkeyPatc
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
+    real_replace = os.replace
     monkeypatch.setattr(os, "replace", fail)
     state.mark("b", True)
     with pytest.raises(OSError):
         state.save()
     assert path.read_bytes() == before
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
-    assert state.dirty  # still unsaved: a later save can retry
+    monkeypatch.setattr(os, "replace", real_replace)
+    state.save()  # the mark was kept: a later save can retry
+    assert list(json.loads(path.read_text())["read"]) == ["a", "b"]
 
 
 def test_a_failed_cache_write_leaves_the_old_cache(
@@ -477,8 +547,18 @@ def test_a_word_in_a_title_comes_first_however_the_list_is_sorted() -> None:
         "Id only",
         "Inside a word: Pacmedia",
     ]
-    view.set_sort("title")
+    assert view.cycle_sort() == "title"  # the s key
     assert listed(view)[0] == "Acme misses on energy costs"
+
+
+def test_the_filter_folds_dotted_capital_i_as_the_search_does() -> None:
+    # Three letters must match exactly (no typo allowed), so only the fold can find it.
+    view = LibraryView([entry(0, "\u0130da report"), entry(1, "Other news")])
+    view.set_query("ida")
+    assert listed(view) == ["\u0130da report"]
+    assert view.spans(0, 0) == [(0, 3)]
+    view.set_query("\u0130DA")
+    assert listed(view) == ["\u0130da report"]
 
 
 def test_letters_scattered_over_long_titles_do_not_match() -> None:

@@ -12,6 +12,7 @@ from briefing_reader.library.search import (
     TextSearch,
     briefing_hits,
     entry_text,
+    fold,
     smart_case,
     text_spans,
 )
@@ -117,6 +118,14 @@ def test_non_ascii_case_folding_keeps_offsets() -> None:
     assert text_spans(text, "über") == [(17, 21)]
     assert TextSearch([text]).entries("über") == [0]
     assert TextSearch([text]).entries("istanbul") == [0]
+    assert text_spans(text, "istanbul") == [(0, 8)]
+
+
+def test_fold_keeps_the_length_and_reads_dotted_capital_i_as_i() -> None:
+    # U+0130's lower() is two characters ("i" and a combining dot): folded, it is one "i".
+    for text in ("\u0130da", "x \u0130\u0130 y", "\u00dcber \u0130stanbul \u1e9e"):
+        assert len(fold(text)) == len(text)
+    assert fold("\u0130da Report") == "ida report"
 
 
 # --- hits inside a briefing -----------------------------------------------------------

@@ -17,6 +17,8 @@ import json
 import os
 import sys
 import time
+import types
+import typing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
@@ -29,8 +31,9 @@ from briefing_reader.loading.discover import discover_names
 if TYPE_CHECKING:
     from briefing_reader.checks.validate import SourceCache
 
-# Bump when Entry's fields, the row layout or what goes into an entry changes.
-FORMAT_VERSION = 2
+# Bump when Entry's fields, the row layout or what goes into an entry changes. 3: rows are
+# laid out by Entry's declaration (the file's fields, then the briefing's).
+FORMAT_VERSION = 3
 CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
 # The full text of every briefing, for search, apart from the list's entries: it is most of
 # the bytes, and a reader who never searches should not pay to load it (or hold it).
@@ -54,22 +57,33 @@ _MISSING: Stamp = (-1, -1)
 
 
 class Entry(NamedTuple):
-    """What the library list needs of one briefing file, without keeping the briefing."""
+    """What the library list needs of one briefing file, without keeping the briefing.
+
+    This declaration drives the cache too: a row stores the fields in this order, and each
+    is checked against its type here when read back. The fields from ``id`` on are the
+    briefing's own, copied from it by name; a file that could not be understood at all
+    keeps their defaults. A new field is one line here (a briefing field's name, or filled
+    in by :func:`_build_row`) plus a FORMAT_VERSION bump.
+    """
 
     path: str  # as discovered: how the file is named on screen and in first_problem
     size: int
     mtime_ns: int
-    id: str | None  # None when the file could not be understood at all
-    title: str | None
-    subject: str | None
-    period: str | None
-    dateline: str | None
-    date: str | None  # YYYY-MM-DD, the article's publication date
-    tags: tuple[str, ...]
     error_count: int
     warning_count: int
     first_problem: str | None  # "path:line:col: error: message", errors before warnings
     source: str | None = None  # the source article's path, when the briefing names one
+    id: str | None = None  # None when the file could not be understood at all
+    title: str | None = None
+    subject: str | None = None
+    period: str | None = None
+    dateline: str | None = None
+    date: str | None = None  # YYYY-MM-DD, the article's publication date
+    tags: tuple[str, ...] = ()
+
+
+# The fields of Entry taken from the briefing, by name.
+BRIEFING_FIELDS = Entry._fields[Entry._fields.index("id") :]
 
 
 class IndexStats(NamedTuple):
@@ -87,8 +101,7 @@ class _Row(NamedTuple):
 
     key: str  # absolute path: the same file reached from another working directory
     entry: Entry
-    source: str | None  # the source article's path, when the briefing names one
-    source_stamp: Stamp
+    source_stamp: Stamp  # of entry.source, the article the checks read
     text: str | None = None  # the search text, when this run has it (not from the index cache)
 
 
@@ -159,19 +172,6 @@ class Index:
             texts_path=self._texts_path,
         )
 
-    def sorted_by(self, key: Literal["title", "subject", "path"]) -> list[Entry]:
-        """The entries ordered by ``key``, ignoring case; entries lacking it go last."""
-        if key == "path":
-            return sorted(self.entries, key=lambda e: e.path)
-        if key not in ("title", "subject"):
-            raise ValueError(f"cannot sort by {key!r}")
-
-        def order(entry: Entry) -> tuple[bool, str, str]:
-            value = getattr(entry, key)
-            return (value is None, (value or "").casefold(), entry.path)
-
-        return sorted(self.entries, key=order)
-
     @classmethod
     def load(
         cls,
@@ -185,7 +185,7 @@ class Index:
     ) -> Index:
         """Index every briefing under ``folders``, reusing the cache where files are unchanged.
 
-        ``cache_path`` defaults to ``cache_dir()/index-v2.json`` (the texts go beside it);
+        ``cache_path`` defaults to ``cache_dir()/`` :data:`CACHE_NAME` (the texts beside it);
         ``use_cache=False`` neither reads nor writes it. ``workers`` caps the worker
         processes (default: one per CPU; 1 parses in this process). ``progress`` is called
         with (done, total) as files are parsed, from the calling thread. Raises
@@ -238,11 +238,6 @@ class Index:
         )
 
 
-def build_entry(path: Path, cache: SourceCache | None = None) -> Entry:
-    """The index entry of one briefing file, checked against its source like `validate`."""
-    return build_entry_and_text(path, cache)[0]
-
-
 def build_entry_and_text(path: Path, cache: SourceCache | None = None) -> tuple[Entry, str]:
     """The index entry of one file and its search text (for live reload of one file)."""
     from briefing_reader.checks.validate import SourceCache
@@ -282,19 +277,19 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
     warnings = [p for p in loaded.problems if p.severity == "warning"]
     first = errors[0] if errors else (warnings[0] if warnings else None)
     size, mtime_ns = stamp
-    problem = str(first) if first else None
-    if briefing is None:
-        entry = Entry(
-            name, size, mtime_ns, None, None, None, None, None, None, (), len(errors),
-            len(warnings), problem, source_name,
-        )  # fmt: skip
-        return _Row(os.path.abspath(name), entry, source_name, source_stamp, "")
+    own = {name: getattr(briefing, name) for name in BRIEFING_FIELDS} if briefing else {}
     entry = Entry(
-        name, size, mtime_ns, briefing.id, briefing.title, briefing.subject, briefing.period,
-        briefing.dateline, briefing.date, briefing.tags, len(errors), len(warnings), problem,
-        source_name,
-    )  # fmt: skip
-    return _Row(os.path.abspath(name), entry, source_name, source_stamp, entry_text(briefing))
+        path=name,
+        size=size,
+        mtime_ns=mtime_ns,
+        error_count=len(errors),
+        warning_count=len(warnings),
+        first_problem=str(first) if first else None,
+        source=source_name,
+        **own,
+    )
+    text = entry_text(briefing) if briefing else ""
+    return _Row(os.path.abspath(name), entry, source_stamp, text)
 
 
 def _build_rows(jobs: list[tuple[str, Stamp]], progress: Progress | None = None) -> list[_Row]:
@@ -378,10 +373,11 @@ def _still_valid(row: _Row, name: str, stamp: Stamp, source_stamps: dict[str, St
     entry = row.entry
     if entry.path != name or (entry.size, entry.mtime_ns) != stamp or stamp == _MISSING:
         return False
-    if row.source is not None:
-        if row.source not in source_stamps:  # many briefings share one source: stat it once
-            source_stamps[row.source] = _stat(row.source)
-        if source_stamps[row.source] != row.source_stamp:
+    source = entry.source
+    if source is not None:
+        if source not in source_stamps:  # many briefings share one source: stat it once
+            source_stamps[source] = _stat(source)
+        if source_stamps[source] != row.source_stamp:
             return False
     return True
 
@@ -422,45 +418,48 @@ def _read_cache(path: Path) -> tuple[dict[str, _Row], Literal["used", "missing",
         return {}, "invalid"
 
 
-_TYPES: tuple[tuple[type | tuple[type, ...], ...], ...] = (
+# A cache row is [key, *entry, source size, source mtime_ns]: JSON writes Entry's tuple as
+# a list, and its types say what each column may hold.
+def _json_types(hint: object) -> tuple[type, ...]:
+    """The exact JSON value types a field of this annotation is stored as."""
+    if typing.get_origin(hint) is tuple:
+        (element, _) = typing.get_args(hint)
+        if element is not str:
+            raise TypeError(f"only tuples of str can be cached, not {hint}")
+        return (list,)
+    if isinstance(hint, types.UnionType):
+        return tuple(kind for arg in typing.get_args(hint) for kind in _json_types(arg))
+    if hint in (str, int, type(None)):
+        return (typing.cast(type, hint),)
+    raise TypeError(f"an Entry field of type {hint} cannot be cached")
+
+
+_HINTS = typing.get_type_hints(Entry)
+_COLUMNS: tuple[tuple[type, ...], ...] = (
     (str,),  # key
-    (str,),  # path
-    (int,),  # size
-    (int,),  # mtime_ns
-    (str, type(None)),  # id
-    (str, type(None)),  # title
-    (str, type(None)),  # subject
-    (str, type(None)),  # period
-    (str, type(None)),  # dateline
-    (str, type(None)),  # date
-    (list,),  # tags
-    (int,),  # error_count
-    (int,),  # warning_count
-    (str, type(None)),  # first_problem
-    (str, type(None)),  # source
+    *(_json_types(_HINTS[name]) for name in Entry._fields),
     (int,),  # source size
     (int,),  # source mtime_ns
 )
+_END = 1 + len(Entry._fields)  # where the source stamp starts
+# The columns holding lists (tuples in Entry): their items must be strings too.
+_LISTS = tuple(i for i, kinds in enumerate(_COLUMNS) if kinds == (list,))
 
 
 def _row_to_json(row: _Row) -> list[Any]:
-    e = row.entry
-    return [
-        row.key, e.path, e.size, e.mtime_ns, e.id, e.title, e.subject, e.period, e.dateline,
-        e.date, list(e.tags), e.error_count, e.warning_count, e.first_problem,
-        row.source, *row.source_stamp,
-    ]  # fmt: skip
+    return [row.key, *row.entry, *row.source_stamp]
 
 
 def _signatures() -> frozenset[tuple[type, ...]]:
-    """Every row shape _TYPES allows, as the exact types of its values."""
+    """Every row shape _COLUMNS allows, as the exact types of its values."""
     shapes: list[tuple[type, ...]] = [()]
-    for types in _TYPES:
-        shapes = [(*shape, kind) for shape in shapes for kind in types]  # type: ignore[misc]
+    for kinds in _COLUMNS:
+        shapes = [(*shape, kind) for shape in shapes for kind in kinds]
     return frozenset(shapes)
 
 
 _SIGNATURES = _signatures()
+_make_entry = Entry._make
 
 
 def _row_from_json(raw: object) -> _Row | None:
@@ -470,11 +469,12 @@ def _row_from_json(raw: object) -> _Row | None:
     # read at every start.
     if not isinstance(raw, list) or tuple(map(type, raw)) not in _SIGNATURES:
         return None
-    tags = raw[10]
-    if not all(isinstance(tag, str) for tag in tags):
-        return None
-    entry = Entry(*raw[1:10], tuple(tags), *raw[11:15])
-    return _Row(raw[0], entry, raw[14], (raw[15], raw[16]))
+    for column in _LISTS:
+        items = raw[column]
+        if not all(type(item) is str for item in items):
+            return None
+        raw[column] = tuple(items)
+    return _Row(raw[0], _make_entry(raw[1:_END]), (raw[_END], raw[_END + 1]))
 
 
 def _write_cache(path: Path, rows: list[_Row], scan_ns: int) -> bool:

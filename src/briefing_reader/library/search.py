@@ -45,11 +45,12 @@ def smart_case(query: str) -> bool:
     return any(ch.isupper() for ch in query)
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower-case ``text`` without changing its length, so offsets stay valid in the original.
 
     U+0130 (I with dot above) is the only character whose ``lower()`` is two characters;
-    ``re.IGNORECASE`` matches it with a plain "i", and so does this.
+    ``re.IGNORECASE`` matches it with a plain "i", and so does this. The one fold of the
+    library's search and of its filter (:mod:`~briefing_reader.library.view`).
     """
     low = text.lower()
     if len(low) == len(text):
@@ -69,7 +70,7 @@ def _literal_parts(query: str) -> tuple[list[str], bool] | None:
     if not words:
         return None
     sensitive = smart_case(query)
-    return (words if sensitive else [_fold(w) for w in words]), sensitive
+    return (words if sensitive else [fold(w) for w in words]), sensitive
 
 
 @lru_cache(maxsize=64)
@@ -92,7 +93,7 @@ class TextSearch:
         clean = [t.replace(_ENTRY_SEP, _FIELD_SEP) if _ENTRY_SEP in t else t for t in texts]
         self._count = len(clean)
         self._text = _ENTRY_SEP.join(clean)
-        self._folded = _fold(self._text)
+        self._folded = fold(self._text)
         self._starts = [0, *accumulate(len(t) + 1 for t in clean)][:-1]
 
     def __len__(self) -> int:
@@ -147,7 +148,7 @@ def text_spans(text: str, query: str) -> list[tuple[int, int]]:
     if parsed is None:
         return []
     words, sensitive = parsed
-    haystack = text if sensitive else _fold(text)
+    haystack = text if sensitive else fold(text)
     return [m.span() for m in _literal_pattern(tuple(words)).finditer(haystack)]
 
 

@@ -102,14 +102,6 @@ class ReadState:
             del self._read[briefing_id]
             self._changes[briefing_id] = None
 
-    @property
-    def read_ids(self) -> frozenset[str]:
-        return frozenset(self._read)
-
-    @property
-    def dirty(self) -> bool:
-        return bool(self._changes)
-
     def save(self) -> None:
         """Write this session's changes atomically; nothing when readonly or unchanged.
 

@@ -15,6 +15,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from briefing_reader.library.index import Entry
+from briefing_reader.library.search import fold
 
 Sort = Literal["date", "title", "subject", "unread"]
 SORTS: tuple[Sort, ...] = ("date", "title", "subject", "unread")
@@ -59,16 +60,8 @@ def _name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _fold(text: str) -> str:
-    """Lower case of the same length, so offsets found in it hold in the original."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-
-
 def _words(query: str) -> list[str]:
-    return [_fold(word) for word in query.split()]
+    return [fold(word) for word in query.split()]
 
 
 def _near_cutoff(word: str) -> float:
@@ -139,7 +132,7 @@ class RankedFilter:
     def __init__(self, entries: Sequence[Entry]) -> None:
         # One folded string per entry, so every entry is scanned in C before any Python runs;
         # the fields apart (_Folded) are made only for entries that match.
-        self._joined = [_fold(_SEP.join(fields(entry)).replace("\n", " ")) for entry in entries]
+        self._joined = [fold(_SEP.join(fields(entry)).replace("\n", " ")) for entry in entries]
         # The same with non-word characters as spaces: one substitution for the library.
         self._spaced = _NOT_ALNUM.sub(" ", "\n".join(self._joined)).split("\n")
         self._split: list[_Folded | None] = [None] * len(self._joined)
@@ -315,10 +308,6 @@ class LibraryView:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._resort()
         return self.sort
-
-    def set_sort(self, sort: Sort) -> None:
-        self.sort = sort
-        self._resort()
 
     def read_changed(self) -> None:
         """A read mark changed: only the unread-first order depends on it."""
