@@ -180,11 +180,6 @@ def load_files(files: list[Path]) -> list[Loaded]:
     return [check_file(path, cache=cache) for path in files]
 
 
-def load_all(paths: list[Path]) -> list[Loaded]:
-    """Every briefing under ``paths``, checked as `validate` checks it."""
-    return load_files(discover(paths))
-
-
 def fail(message: str, status: int = 2) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return status

@@ -171,7 +171,7 @@ def test_default_is_the_local_briefings_folder(
 
 
 def test_broken_files_load_as_entries_beside_good_ones() -> None:
-    entries = cli.load_all([FIXTURES])
+    entries = cli.load_files(cli.briefing_files([FIXTURES]))  # as the reader loads them
     by_name = {e.path.name: e for e in entries}
     assert by_name["broken.yaml"].briefing is None
     assert by_name["minimal.yaml"].ok
@@ -231,7 +231,7 @@ def test_wheel_ships_the_bundled_briefings_and_finds_them_outside_the_repo(
     elsewhere.mkdir()
     probe = (
         "from briefing_reader import cli; "
-        "(p,) = cli.default_paths(); entries = cli.load_all([p]); "
+        "(p,) = cli.default_paths(); entries = cli.load_files(cli.briefing_files([p])); "
         "print(p.name, [e.briefing.id for e in entries if e.ok])"
     )
     env = {**os.environ, "PYTHONPATH": str(site)}

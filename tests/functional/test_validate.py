@@ -205,7 +205,7 @@ def test_usage_errors_and_missing_paths_exit_2(capsys: pytest.CaptureFixture[str
 
 async def test_the_reader_shows_the_same_problems(folder: Path) -> None:
     edit(folder / "cs.yaml", "we remain committed", "we are committed")
-    entries = cli.load_all([Path("cs.yaml")])
+    entries = cli.load_files(cli.briefing_files([Path("cs.yaml")]))
     app = make_app(entries)
     async with app.run_test(size=(120, 40)):
         problems = str(app.screen.query_one("#problems").render())
