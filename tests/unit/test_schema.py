@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from briefing_reader import cli
 from briefing_reader.loading import load_text
-from briefing_reader.loading.yamlsafe import parse, to_plain
+from briefing_reader.loading.yamlsafe import Node, Scalar, Sequence, parse
 from tests.conftest import FIXTURES, ROOT
 
 
@@ -28,6 +28,16 @@ def _printed_schema() -> str:
     with contextlib.redirect_stdout(out):
         assert cli.main(["schema"]) == 0
     return out.getvalue()
+
+
+def to_plain(node: Node) -> object:
+    """Nodes as plain JSON-like data, every scalar the text written, as the loader reads it
+    (a YAML library's own conversion would turn `no` into false and `2024` into a number)."""
+    if isinstance(node, Scalar):
+        return None if node.is_null else node.value
+    if isinstance(node, Sequence):
+        return [to_plain(item) for item in node.items]
+    return {key.value: to_plain(value) for key, value in node.pairs}
 
 
 def schema_errors(validator: Draft202012Validator, text: str) -> list[str]:

@@ -98,15 +98,6 @@ class Parsed(NamedTuple):
     warnings: list[YamlProblem]
 
 
-def to_plain(node: Node) -> object:
-    """Nodes as plain JSON-like data, every scalar the text written (for schema checks)."""
-    if isinstance(node, Scalar):
-        return None if node.is_null else node.value
-    if isinstance(node, Sequence):
-        return [to_plain(item) for item in node.items]
-    return {key.value: to_plain(value) for key, value in node.pairs}
-
-
 def decode(data: bytes) -> str:
     """UTF-8 bytes to text, refusing other encodings with the location of the first bad byte."""
     if len(data) > MAX_BYTES:
