@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import pwd
-import subprocess
-import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -113,20 +111,6 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(name, raising=False)
     for name in ("XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         monkeypatch.setenv(name, str(tmp_path / name.lower()))
-
-
-def imports_none_of(modules: str, forbidden: tuple[str, ...] = ("textual",)) -> None:
-    """Importing ``modules`` (comma-separated) in a fresh interpreter loads no ``forbidden``
-    package: the layers below the TUI must stay usable (and quick) without it."""
-    check = (
-        f"import sys, {modules}; "
-        f"loaded = sorted(m for m in sys.modules if m.split('.')[0] in {forbidden!r}); "
-        "assert not loaded, loaded"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
 
 
 def load(path: Path) -> Loaded:

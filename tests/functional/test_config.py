@@ -35,7 +35,7 @@ from briefing_reader.tui.screens.library import LibraryScreen
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
-from tests.conftest import BUNDLED, ROOT, imports_none_of
+from tests.conftest import BUNDLED, ROOT
 
 
 @pytest.fixture
@@ -782,8 +782,3 @@ def test_binding_warnings_go_to_stderr_and_the_reader(
     warning = f'{path}:3:1: warning: unknown binding id "screen.zoomm" ignored; did you mean'
     assert f"briefing: {warning}" in capsys.readouterr().err
     assert any(said.startswith(warning) for said in scripted.said)
-
-
-def test_config_module_does_not_import_textual_or_tomlkit() -> None:
-    # Start-up time: tomlkit (~40 ms) is imported only when a theme is saved.
-    imports_none_of("briefing_reader.config", forbidden=("textual", "tomlkit"))

@@ -23,7 +23,7 @@ from briefing_reader.library.index import (
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import LibraryView, shown_date
 from briefing_reader.model import Briefing
-from tests.conftest import ARTICLE, BUNDLED, FIXTURES, OLD, imports_none_of, load
+from tests.conftest import ARTICLE, BUNDLED, FIXTURES, OLD, load
 
 
 def briefing_text(number: int, *, evidence: str = "Energy costs rose sharply.") -> str:
@@ -73,14 +73,6 @@ def library(tmp_path: Path) -> Path:
     folder = tmp_path / "library"
     make_library(folder, 12)
     return folder
-
-
-def test_the_library_never_imports_textual() -> None:
-    imports_none_of(
-        "briefing_reader.library.index, briefing_reader.library.state, "
-        "briefing_reader.library.view, briefing_reader.library.prefetch, "
-        "briefing_reader.library.entries"
-    )
 
 
 # --- entries -----------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from briefing_reader.model import (
     OpenQuestion,
     Source,
 )
-from tests.conftest import BUNDLED, imports_none_of
+from tests.conftest import BUNDLED
 
 
 @pytest.fixture(scope="module")
@@ -240,7 +240,3 @@ def test_entry_text_has_one_field_per_line_in_original_case(bundled: Briefing) -
     # A match ending one field and starting the next is not a match.
     assert "Q4 loss" in bundled.title and bundled.subject == "Core Scientific"
     assert TextSearch([entry_text(bundled)]).entries("Q4 loss Core") == []
-
-
-def test_search_never_imports_textual_or_rich() -> None:
-    imports_none_of("briefing_reader.library.search", ("textual", "rich"))

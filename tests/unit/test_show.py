@@ -565,25 +565,6 @@ def test_a_utf8_locale_or_an_explicit_utf8_keeps_typography(env: dict[str, str])
     assert "Core Scientific \u00b7 Q4 2024 \u00b7 Austin, TX" in out(run_show(BUNDLED, **env))
 
 
-# --- layering -------------------------------------------------------------------------------
-
-
-def test_output_never_imports_textual_and_only_text_imports_rich() -> None:
-    check = (
-        "import sys; "
-        "import briefing_reader.cli, briefing_reader.output, briefing_reader.output.markdown, "
-        "briefing_reader.output.json_out, briefing_reader.output.charset; "
-        "assert not [m for m in sys.modules if m.startswith(('rich', 'textual'))], 'early'; "
-        "import briefing_reader.output.text; "
-        "from briefing_reader.output import render_text, render_problems; "
-        "assert not [m for m in sys.modules if m.startswith('textual')], 'textual'"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, result.stderr
-
-
 def test_urls_are_osc8_links_on_a_terminal_only(tmp_path: Path) -> None:
     import io
 

@@ -31,7 +31,6 @@ from briefing_reader.terminal import (
     tmux_load_buffer,
     tmux_passthrough,
 )
-from tests.conftest import imports_none_of
 
 ESC = "\x1b"
 ST = "\x1b\\"
@@ -654,7 +653,3 @@ def test_find_urls_spans_are_consistent(text: str) -> None:
         assert url.lower().startswith(("http://", "https://"))
         assert url[-1] not in ".,;:!?"
         previous_end = end
-
-
-def test_terminal_module_does_not_import_textual() -> None:
-    imports_none_of("briefing_reader.terminal")

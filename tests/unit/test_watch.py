@@ -20,7 +20,6 @@ import yaml
 
 from briefing_reader.library import watch
 from briefing_reader.library.watch import Change, FolderWatcher, settled
-from tests.conftest import imports_none_of
 
 TIMEOUT = 10
 BRIEFING = "title: Quarterly results\nsummary: " + "revenue fell " * 200 + "\n"
@@ -344,7 +343,3 @@ def test_settled_gives_up_on_a_file_that_keeps_changing(
     began = time.monotonic()
     assert settled(path, settle_ms=10, limit_ms=100) is False
     assert time.monotonic() - began < 1
-
-
-def test_watch_never_imports_textual_or_rich_or_watchfiles_up_front() -> None:
-    imports_none_of("briefing_reader.library.watch", ("textual", "rich", "watchfiles"))
