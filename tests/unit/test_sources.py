@@ -23,7 +23,7 @@ from briefing_reader.checks.sources import (
     source_path,
 )
 from briefing_reader.loading import Loaded, load_file
-from tests.conftest import BUNDLED, imports_none_of
+from tests.conftest import BUNDLED
 
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX files")
 
@@ -244,7 +244,3 @@ def test_read_source_refuses_what_the_validator_refuses(folder: Path) -> None:
         read_source(briefing_citing(folder, "sources/bad.txt"))
     with pytest.raises(FileNotFoundError):
         read_source(briefing_citing(folder, "sources/gone.txt"))
-
-
-def test_sources_never_import_textual() -> None:
-    imports_none_of("briefing_reader.checks.sources")
