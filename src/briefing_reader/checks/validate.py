@@ -8,26 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefing_reader.checks.evidence import normalize, quoted_passages
-from briefing_reader.checks.sources import (
-    MAX_SOURCE_BYTES,
-    SourceCache,
-    SourceError,
-    read_source,
-    source_path,
-)
+from briefing_reader.checks.sources import SourceCache, SourceError, source_path
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
 from briefing_reader.model import SECTIONS
 
-# The source policy lives in checks.sources; these names stay importable from here,
-# where the CLI and the reader have always found them.
-__all__ = [
-    "MAX_SOURCE_BYTES",
-    "SourceCache",
-    "check_file",
-    "check_loaded",
-    "read_source",
-]
+# SourceCache lives in checks.sources; callers of check_file may import it from here too.
+__all__ = ["SourceCache", "check_file", "check_loaded"]
 
 _EXCERPT = 60
 
