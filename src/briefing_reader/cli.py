@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing_reader import __version__
+from briefing_reader.keys import help_text
 from briefing_reader.loading.discover import PathNotFound, discover
 
 if TYPE_CHECKING:
@@ -24,42 +25,8 @@ if TYPE_CHECKING:
 
 PROG = "briefing"
 
-# Kept in step with the bindings by tests/functional/test_cli.py::test_help_lists_every_key.
-KEYS = """\
-keys in the library (a folder):
-  j, k, down, up    next / previous briefing
-  g, G, home, end   first / last briefing
-  pageup, pagedown  a page up / down
-  enter             open the briefing (escape or backspace: back to the list)
-  f                 filter as you type, best match first: enter opens it, escape clears
-  /                 search every field of every briefing (ctrl+t: source articles too)
-  n, N              next / previous search match, opening each briefing at its match
-  o                 sort: newest first, by title, by subject, unread first
-  u                 mark read / unread (opening a briefing marks it read)
-keys in a briefing:
-  tab, shift+tab    next / previous pane
-  1 2 3 4           go to Headline facts, Loss drivers, CEO quote, Open questions
-  j, k, down, up    next / previous item in the pane
-  g, G, home, end   first / last item
-  pageup, pagedown  a page up / down
-  enter             expand or collapse the item (shows its evidence)
-  z                 zoom the pane to the full screen and back
-  s                 the source article, with the item's evidence highlighted (escape closes)
-  y, Y              copy the item as a line / the pane as Markdown (OSC 52, works over SSH)
-  o                 open the source URL
-  e                 edit the briefing in $VISUAL or $EDITOR, then reload it in place
-  !                 every problem found in the briefing
-  ], [              next / previous briefing (in the library's order; going round is said)
-  /                 search this briefing (enter: first match; escape cancels)
-  n, N              next / previous match: of a / search in this briefing, going round;
-                    else of the library's search, on through its briefings
-  u                 mark unread (from the library)
-  escape, backspace back to the library
-anywhere:
-  ?                 help: every key
-  ctrl+p            command palette: every action, theme and tag by name
-  q                 quit
-"""
+# From the key table the bindings are made of, with the default keys.
+KEYS = help_text()
 
 DESCRIPTION = """\
 Read briefings: short YAML documents distilled from news articles, each shown as

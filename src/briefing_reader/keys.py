@@ -346,11 +346,19 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("app.quit", "q", "quit", "Quit", APP, "quit", show=True),
     # --- help and the problems screen ---
-    Key("modal.close", "escape,q", "dismiss", "Close", MODAL, "close it"),
+    Key("modal.close", "escape,q", "dismiss", "Close", MODAL, "close it", show=True),
     Key("modal.down", "down,j", "scroll(1)", "Scroll down", MODAL, "scroll down / up"),
     Key("modal.up", "up,k", "scroll(-1)", "Scroll up", MODAL, _SAME),
-    Key("help.close", "question_mark", "dismiss", "Close help", HELP, "close help"),
-    Key("problems.close", "exclamation_mark", "dismiss", "Close", PROBLEMS, "close the problems"),
+    Key("help.close", "question_mark", "dismiss", "Close help", HELP, "close help", show=True),
+    Key(
+        "problems.close",
+        "exclamation_mark",
+        "dismiss",
+        "Close",
+        PROBLEMS,
+        "close the problems",
+        show=True,
+    ),
 )
 
 # The screens of the reader, for the [keys] checks: a modal screen's bindings end the chain,

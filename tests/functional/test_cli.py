@@ -14,6 +14,7 @@ import pytest
 from textual.pilot import Pilot
 
 from briefing_reader import cli
+from briefing_reader.keys import shown
 from briefing_reader.library.prefetch import Prefetch
 from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.keys import key_help
@@ -53,23 +54,13 @@ def test_help_teaches_usage_and_keys() -> None:
         assert text in result.stdout
 
 
-# How Textual names keys in bindings, and how --help writes them.
-KEY_NAMES = {
-    "slash": "/",
-    "exclamation_mark": "!",
-    "right_square_bracket": "]",
-    "left_square_bracket": "[",
-    "question_mark": "?",
-}
-
-
 async def test_help_lists_every_key() -> None:
-    """The hand-written --help (kept free of Textual for speed) must agree with the bindings."""
+    """--help (rendered from the key table, free of Textual for speed) tells the live bindings."""
     app = make_app([load(BUNDLED), load(FIXTURES / "minimal.yaml")])
     async with app.run_test(size=(120, 40)):
         ours = [k for k in key_help(app, app.screen) if hasattr(k.namespace, "HELP_GROUP")]
         keys = {
-            KEY_NAMES.get(active.binding.key, active.binding.key)
+            shown(active.binding.key)
             for active in app.screen.active_bindings.values()
             if (active.binding.id or "").startswith(("app.", "screen.", "pane."))
         }
@@ -86,14 +77,14 @@ async def test_help_lists_every_library_key(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)):
         await app.library_loaded.wait()
         keys = {
-            KEY_NAMES.get(active.binding.key, active.binding.key)
+            shown(active.binding.key)
             for active in app.screen.active_bindings.values()
             if (active.binding.id or "").startswith("library.")
         }
     library_keys = cli.KEYS.split("keys in the library", 1)[1].split("keys in a briefing", 1)[0]
     listed = set(re.findall(r"[^\s,]+", library_keys))
     assert {"j", "enter", "f", "/", "o", "u"} <= keys
-    assert {KEY_NAMES.get(k, k) for k in keys} - listed == set(), "missing from --help"
+    assert keys - listed == set(), "missing from --help"
 
 
 def test_no_briefings_anywhere_is_a_one_line_error(

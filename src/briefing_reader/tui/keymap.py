@@ -1,24 +1,23 @@
 """Checks of the config file's [keys] against the bindings the app really has.
 
-config.py reads the file but knows nothing of Textual; only here are the binding ids and
-their default keys known, so unknown ids (``screen.zoomm``) and keys that two actions on
-one screen share are found here, and config.key_warnings says where they are in the file.
+config.py reads the file but knows nothing of Textual; the key table (briefing_reader.keys)
+holds the binding ids, their default keys and which are active together on each screen, so
+unknown ids (``screen.zoomm``) and keys that two actions on one screen share are found here,
+in Textual's key names, and config.key_warnings says where they are in the file.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.dom import DOMNode
 from textual.keys import key_to_character
-from textual.screen import ModalScreen, Screen
 
 from briefing_reader.config import did_you_mean, key_warnings
+from briefing_reader.keys import SCREENS, remappable
+from briefing_reader.tui.keys import made
 
 # Key names key_to_character() does not turn into their character (Textual 8.2.8): without
 # them "/" and "slash" would look like two keys.
@@ -37,84 +36,16 @@ class KeyScope:
     """Bindings that are active at the same time, on one screen: a key can do one of them."""
 
     name: str  # for messages: "the reader"
-    bindings: tuple[Binding, ...]  # ours only: those with an id, which the keymap can change
-
-
-def _own_classes() -> list[type[DOMNode]]:
-    # Every module of the TUI is imported, so a binding added in any screen or widget is
-    # known without a list of ids to keep up to date. Only done when [keys] is set.
-    import briefing_reader.tui as tui
-
-    for module in pkgutil.walk_packages(tui.__path__, f"{tui.__name__}."):
-        importlib.import_module(module.name)
-    found: list[type[DOMNode]] = []
-    pending: list[type[DOMNode]] = [DOMNode]
-    while pending:
-        for subclass in pending.pop().__subclasses__():
-            pending.append(subclass)
-            if subclass.__module__.startswith("briefing_reader.") and subclass not in found:
-                found.append(subclass)
-    return found
-
-
-def _bindings(owner: type[DOMNode]) -> Iterator[Binding]:
-    # As Textual merges them: the class's BINDINGS and those it inherits.
-    for klass in owner.__mro__:
-        for binding in vars(klass).get("BINDINGS", ()):
-            if isinstance(binding, Binding) and binding.id:
-                yield binding
-
-
-def _screen_widgets() -> dict[type[Screen[object]], tuple[str, tuple[type[DOMNode], ...]]]:
-    """The name of each screen with bindings of its own widgets, and those widgets."""
-    from briefing_reader.tui.screens.briefing import BriefingScreen
-    from briefing_reader.tui.screens.help import HelpScreen
-    from briefing_reader.tui.screens.library import LibraryScreen
-    from briefing_reader.tui.screens.problems import ProblemsScreen
-    from briefing_reader.tui.widgets.library_list import LibraryList
-    from briefing_reader.tui.widgets.pane import Pane
-    from briefing_reader.tui.widgets.source import SourceView
-
-    return {
-        BriefingScreen: ("the reader", (Pane, SourceView)),
-        LibraryScreen: ("the library", (LibraryList,)),
-        HelpScreen: ("help", ()),
-        ProblemsScreen: ("the problems screen", ()),
-    }
+    bindings: tuple[Binding, ...]  # ours, each with the id the keymap changes it by
 
 
 def key_scopes() -> list[KeyScope]:
-    """Each screen's bindings: its own, its widgets' and (outside modal screens) the app's.
-
-    A widget that no screen lists gets a scope of its own, so its ids are still known.
-    """
-    from briefing_reader.tui.app import BriefingApp
-
-    classes = _own_classes()
-    placed = _screen_widgets()
-    apps = [owner for owner in classes if issubclass(owner, BriefingApp)]
-    scopes: list[KeyScope] = []
-    in_a_screen: set[type[DOMNode]] = set(apps)
-    for owner in classes:
-        # A base class of other screens (TextModal) is never shown itself; a screen with no
-        # binding of ours (the palette, Textual's with one fix) has nothing to remap.
-        if (
-            not issubclass(owner, Screen)
-            or any(issubclass(other, owner) and other is not owner for other in classes)
-            or (owner not in placed and not any(_bindings(owner)))
-        ):
-            in_a_screen.add(owner)
-            continue
-        name, widgets = placed.get(owner, (owner.__name__, ()))
-        # A modal screen's bindings end the chain: the app's keys do nothing there.
-        above = () if issubclass(owner, ModalScreen) else apps
-        members = [owner, *widgets, *above]
-        in_a_screen.update(members)
-        scopes.append(KeyScope(name, tuple(b for member in members for b in _bindings(member))))
-    for owner in classes:
-        if owner not in in_a_screen and (own := tuple(_bindings(owner))):
-            scopes.append(KeyScope(owner.__name__, own))
-    return scopes
+    """Each screen's bindings, as the key table places them: its own, its widgets' and (outside
+    the modal screens) the app's."""
+    return [
+        KeyScope(screen.name, tuple(binding for owner in screen.owners for binding in made(owner)))
+        for screen in SCREENS
+    ]
 
 
 def _key(key: str) -> str:
@@ -143,7 +74,7 @@ def _clashes(keymap: Mapping[str, str], scopes: list[KeyScope]) -> Iterator[tupl
         default: dict[str, dict[str, str]] = {}
         actions: dict[str, str] = {}
         for binding in scope.bindings:
-            assert binding.id is not None  # _bindings() keeps only those with one
+            assert binding.id is not None  # every Key of the table has one
             default.setdefault(binding.id, {}).update(_keys(binding.key))
             actions.setdefault(binding.id, binding.action)
             descriptions.setdefault(binding.id, binding.description)
@@ -198,7 +129,7 @@ def keymap_warnings(keymap: Mapping[str, str], path: Path | None = None) -> list
     if not keymap:
         return []
     scopes = key_scopes()
-    known = {binding.id for scope in scopes for binding in scope.bindings}
+    known = {key.id for key in remappable()}
     problems = [
         (
             binding_id,

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from briefing_reader.keys import of
 
 
-def bindings(owner: str) -> list[Binding]:
-    """The ``BINDINGS`` of the class ``owner`` names in the key table, briefing_reader.keys."""
+def made(owner: str) -> list[Binding]:
+    """The bindings of the class ``owner`` names in the key table, briefing_reader.keys."""
     keys = of(owner)
     assert keys, f"no keys for {owner!r} in briefing_reader.keys"
     return [
@@ -26,6 +26,11 @@ def bindings(owner: str) -> list[Binding]:
         )
         for key in keys
     ]
+
+
+def bindings(owner: str) -> list[BindingType]:
+    """``BINDINGS`` for the class that ``owner`` names: ``BINDINGS = bindings(PANE)``."""
+    return list(made(owner))
 
 
 class KeyHelp(NamedTuple):

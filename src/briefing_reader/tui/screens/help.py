@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.content import Content
 
-from briefing_reader.tui.keys import KeyHelp
+from briefing_reader.keys import HELP
+from briefing_reader.tui.keys import KeyHelp, bindings
 from briefing_reader.tui.screens.text_modal import TextModal
 
 INTRO = (
@@ -17,7 +17,7 @@ INTRO = (
 class HelpScreen(TextModal):
     """Every key of the reader, read from the active bindings so it cannot drift."""
 
-    BINDINGS = [Binding("question_mark", "dismiss", "Close help", id="help.close")]
+    BINDINGS = bindings(HELP)
     title_text = "Keys"
 
     def __init__(self, keys: list[KeyHelp]) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
 from textual.content import Content
 
+from briefing_reader.keys import PROBLEMS
+from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.screens.text_modal import TextModal
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 class ProblemsScreen(TextModal):
     """The full list behind the problems banner, which shows only the first few."""
 
-    BINDINGS = [Binding("exclamation_mark", "dismiss", "Close", id="problems.close")]
+    BINDINGS = bindings(PROBLEMS)
 
     def __init__(self, loaded: Loaded) -> None:
         super().__init__()

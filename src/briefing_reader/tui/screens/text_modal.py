@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from briefing_reader.keys import MODAL
+from briefing_reader.tui.keys import bindings
 
 
 class TextModal(ModalScreen[None]):
@@ -29,11 +31,7 @@ class TextModal(ModalScreen[None]):
     }
     """
 
-    BINDINGS = [
-        Binding("escape,q", "dismiss", "Close", id="modal.close"),
-        Binding("down,j", "scroll(1)", "Scroll down", show=False),
-        Binding("up,k", "scroll(-1)", "Scroll up", show=False),
-    ]
+    BINDINGS = bindings(MODAL)
 
     title_text = ""
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.widgets import Input
+
+from briefing_reader.keys import SEARCH
+from briefing_reader.tui.keys import bindings
 
 
 class SearchLine(Input):
@@ -19,6 +23,15 @@ class SearchLine(Input):
     }
     """
 
+    # A binding, not a key handler, so [keys] can remap it and --help tells it.
+    BINDINGS = bindings(SEARCH)
+
+    class Cancelled(Message):
+        """Escape: the screen closes the line without searching."""
+
     def __init__(self) -> None:
         # Kept once made: the last search comes back selected, to edit or type over.
         super().__init__(placeholder="search this briefing", id="reader-search")
+
+    def action_cancel(self) -> None:
+        self.post_message(self.Cancelled())

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.style import Style
 from textual.widgets import Static
 
 from briefing_reader.checks.evidence import locate
+from briefing_reader.keys import SOURCE
+from briefing_reader.tui.keys import bindings
 
 
 class SourceView(VerticalScroll, can_focus=True):
@@ -18,10 +19,7 @@ class SourceView(VerticalScroll, can_focus=True):
     HELP_GROUP = "Source article"
     ALLOW_MAXIMIZE = True
 
-    BINDINGS = [
-        Binding("down,j", "scroll_down", "Scroll down", show=False, id="source.down"),
-        Binding("up,k", "scroll_up", "Scroll up", show=False, id="source.up"),
-    ]
+    BINDINGS = bindings(SOURCE)
 
     DEFAULT_CSS = """
     SourceView {
