@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -21,7 +20,9 @@ if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
 
 from briefing_reader.config import Config
+from briefing_reader.keys import APP
 from briefing_reader.terminal import clipboard_sequences, tmux_load_buffer
+from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.screens.briefing import BriefingScreen
 
 
@@ -48,10 +49,7 @@ class BriefingApp(App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {_keyed_actions, _tag_facets}
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
-    ]
+    BINDINGS = bindings(APP)
 
     HELP_GROUP = "Anywhere"
 

@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from briefing_reader.keys import LIBRARY
 from briefing_reader.library.index import Entry, Index, build_entry_and_text
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import SORT_NAMES, LibraryView
+from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.preview import Preview
 
@@ -41,15 +43,7 @@ if TYPE_CHECKING:
 class LibraryScreen(Screen[None]):
     """The list of briefings, and beside it (when wide) a preview of the highlighted one."""
 
-    BINDINGS = [
-        Binding("f", "filter", "Filter", id="library.filter"),
-        Binding("slash", "search", "Search", id="library.search"),
-        Binding("n", "next_match(1)", "Next match", show=False, id="library.next_match"),
-        Binding("N", "next_match(-1)", "Previous match", show=False, id="library.previous_match"),
-        Binding("o", "sort", "Sort", id="library.sort"),
-        Binding("u", "toggle_read", "Read/unread", id="library.toggle_read"),
-        Binding("escape", "clear", "Clear the filter", show=False, id="library.clear"),
-    ]
+    BINDINGS = bindings(LIBRARY)
 
     HELP_GROUP = "The library"
 
@@ -88,13 +82,13 @@ class LibraryScreen(Screen[None]):
             with Vertical(id="library-side"):
                 yield Static(self._status(), id="library-status")
                 # Not select_on_focus: text pasted at the list must not be typed over.
-                yield Input(
+                yield FilterLine(
                     placeholder="filter: title, subject, tags, id",
                     id="library-filter",
                     select_on_focus=False,
                 )
                 # select_on_focus: the last query comes back selected, to edit or type over.
-                yield Input(
+                yield LibrarySearchLine(
                     placeholder="search every field (ctrl+t: the source articles too)",
                     id="library-search",
                 )
@@ -341,30 +335,36 @@ class LibraryScreen(Screen[None]):
         elif message.input.id == "library-search":
             self._run_search(message.value)
 
-    def on_key(self, event: events.Key) -> None:
-        focused = self.focused
-        if not isinstance(focused, Input):
-            return
-        if event.key == "escape":
-            event.stop()
-            if focused.id == "library-filter":
-                self._clear_filter()
-            else:
-                focused.remove_class("-shown")
-                focused.value = ""
-            self.list.focus()
-        elif event.key == "down" and focused.id == "library-filter":
-            event.stop()
-            self.list.focus()
-        elif event.key == "ctrl+t" and focused.id == "library-search":
-            event.stop()
-            self.search_sources = not self.search_sources
-            focused.placeholder = (
-                "search every field and the source articles (ctrl+t: fields only)"
-                if self.search_sources
-                else "search every field (ctrl+t: the source articles too)"
-            )
-            focused.border_title = "and sources" if self.search_sources else None
+    # The input lines' own keys (bindings of theirs, so [keys] remaps them).
+
+    def on_filter_line_cleared(self, message: FilterLine.Cleared) -> None:
+        message.stop()
+        self._clear_filter()
+        self.list.focus()
+
+    def on_filter_line_left(self, message: FilterLine.Left) -> None:
+        message.stop()
+        self.list.focus()
+
+    def on_library_search_line_cancelled(self, message: LibrarySearchLine.Cancelled) -> None:
+        message.stop()
+        field = self.query_one("#library-search", Input)
+        field.remove_class("-shown")
+        field.value = ""
+        self.list.focus()
+
+    def on_library_search_line_sources_toggled(
+        self, message: LibrarySearchLine.SourcesToggled
+    ) -> None:
+        message.stop()
+        field = self.query_one("#library-search", Input)
+        self.search_sources = not self.search_sources
+        field.placeholder = (
+            "search every field and the source articles (ctrl+t: fields only)"
+            if self.search_sources
+            else "search every field (ctrl+t: the source articles too)"
+        )
+        field.border_title = "and sources" if self.search_sources else None
 
     def _clear_filter(self) -> None:
         field = self.query_one("#library-filter", Input)
