@@ -29,9 +29,6 @@ folder, so the user's own cache, config and read marks are never touched. pty ru
 interleaved (bare, cold, warm, bare, ...) after warm-ups, so noise hits all alike. Each
 figure is printed with its ratio to its baseline and the issue's target at N = 10,000.
 
-Before the library view exists, ``briefing <folder>`` paints the single-briefing reader
-instead; (d), (e), the RSS of (e) and (f) are then reported as "not available yet".
-
 The exit status is 0 whether or not targets are met, non-zero only when measuring failed.
 
 Usage: .venv/bin/python benchmarks/library.py [--count 10000] [--repeat 3] [--size 120x40]
@@ -104,10 +101,6 @@ try:
 except AttributeError:  # PyYAML without libyaml: say so in the header, measure anyway
     FAST_LOADER = yaml.SafeLoader
     FAST_DUMPER = yaml.SafeDumper
-
-
-class NotAvailable(Exception):
-    """The app does not have the library view yet; the figure is reported, not failed."""
 
 
 # --- the corpus -------------------------------------------------------------------------------
@@ -246,7 +239,9 @@ def excerpt(rng: random.Random, sentence: str) -> str:
     return head if comma and rng.random() < 0.3 else sentence
 
 
-def make_briefing(rng: random.Random, article: Article, index: int, with_date: bool) -> dict:
+def make_briefing(
+    rng: random.Random, article: Article, index: int, with_date: bool
+) -> dict[str, Any]:
     facts = rng.sample(article.facts, rng.randint(2, 7))
     drivers = rng.sample(article.drivers, rng.randint(1, len(article.drivers)))
     period = f"Q{rng.randint(1, 4)} {article.date[:4]}"
@@ -447,13 +442,11 @@ def run_pty(
     cwd: Path,
     timeout: float,
     linger: Callable[[], bool] | None = None,
-    other: str | None = None,
 ) -> Run:
     """Seconds from spawn to each marker on the pty, then the child's peak RSS.
 
     ``linger``: keep the child running (and its output drained) after the last marker until
-    this returns True. ``other``: a marker meaning "this app has no library view": raises
-    NotAvailable when it appears before the first marker.
+    this returns True.
     """
     proc, master, started = spawn(argv, size, env, cwd)
     wanted = [m.encode() for m in markers]
@@ -485,8 +478,6 @@ def run_pty(
                 if output.find(marker, max(0, len(output) - len(chunk) - len(marker))) == -1:
                     break
                 found.append(now - started)
-            if other is not None and not found and other.encode() in output:
-                raise NotAvailable(f"{name} painted {other!r}, not {markers[0]!r}")
     finally:
         try:
             usage = reap(proc, master)
@@ -503,7 +494,7 @@ class Setup:
 
     def env(self, name: str) -> dict[str, str]:
         """The children's environment, with XDG folders of their own under ``root``."""
-        env = startup.child_env()
+        env: dict[str, str] = startup.child_env()  # startup is loaded by path: Any
         for variable in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
             path = self.root / "xdg" / name / variable.split("_")[1].lower()
             path.mkdir(parents=True, exist_ok=True)
@@ -538,7 +529,6 @@ class Setup:
             cwd=self.root,
             timeout=startup.RUN_TIMEOUT_S + corpus.count / 50,
             linger=linger,
-            other=startup.BRIEFING_MARKER,
         )
 
 
@@ -566,18 +556,10 @@ def corpus_size(folder: Path) -> int:
     return sum(1 for path in walk(folder) if path.endswith(".yaml"))
 
 
-def library_app_factory() -> Callable[..., Any]:
-    try:
-        from briefing_reader.tui.app import make_library_app  # type: ignore[attr-defined]
-    except ImportError as error:
-        raise NotAvailable(
-            f"briefing_reader.tui.app has no make_library_app yet ({error})"
-        ) from None
-    return make_library_app
-
-
 async def pilot_latencies(folder: Path, size: tuple[int, int], repeat: int) -> dict[str, float]:
-    make_library_app = library_app_factory()
+    # Imported here: the pty runs measure processes that import it themselves.
+    from briefing_reader.tui.app import make_library_app
+
     app = make_library_app([folder], use_cache=True, read_state=False)
     samples: dict[str, list[float]] = {"floor": [], "cursor": [], "filter": [], "search": []}
 
@@ -705,12 +687,6 @@ def pilot_figures(count: int, latencies: dict[int, dict[str, float]], note: str)
     ]  # fmt: skip
 
 
-def has_date_field() -> bool:
-    from briefing_reader.model import Briefing
-
-    return "date" in Briefing.__dataclass_fields__
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -770,42 +746,29 @@ def say(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def library_gate() -> str:
-    """Why the library view cannot be measured yet, or ""."""
-    try:
-        library_app_factory()
-    except NotAvailable as error:
-        return str(error)
-    return ""
-
-
 @dataclass
 class Outcome:
     """What one part of the benchmark measured, or why it could not."""
 
     runs: dict[str, list[Run]] = field(default_factory=dict)
     latencies: dict[int, dict[str, float]] = field(default_factory=dict)
-    unavailable: str = ""  # the app lacks the feature yet: reported, not a failure
     failure: str = ""  # measuring failed: the exit status is non-zero
 
     @property
     def note(self) -> str:
-        return "not available yet" if self.unavailable else "failed" if self.failure else ""
+        return "failed" if self.failure else ""
 
 
 def measure_processes(setup: Setup, big: Corpus, small: Corpus, repeat: int) -> Outcome:
     """(a), (d), (e) and (g): bare, cold and warm runs, interleaved, after warm-ups."""
     out = Outcome(runs={"bare": [], "cold": [], "warm": []})
-    out.unavailable = library_gate()
 
     def attempt(work: Callable[[], Run]) -> Run | None:
-        """A run of the app; once one is impossible or fails, the bare runs go on alone."""
-        if out.unavailable or out.failure:
+        """A run of the app; once one fails, the bare runs go on alone."""
+        if out.failure:
             return None
         try:
             return work()
-        except NotAvailable as error:
-            out.unavailable = str(error)
         except (startup.MeasureError, OSError) as error:
             out.failure = str(error)
         return None
@@ -813,7 +776,7 @@ def measure_processes(setup: Setup, big: Corpus, small: Corpus, repeat: int) -> 
     warm_env = setup.fresh_env("warm")
     try:
         setup.bare()  # warm-up
-        # A warm-up of the app that also tells whether `briefing` shows the library yet.
+        # A warm-up of the app, on the small library.
         attempt(lambda: setup.library(small, setup.fresh_env("probe")))
         # The warm cache: a cold run, left running until it has written its cache.
         attempt(lambda: setup.library(big, warm_env, linger=cache_written(warm_env)))
@@ -827,16 +790,14 @@ def measure_processes(setup: Setup, big: Corpus, small: Corpus, repeat: int) -> 
                     out.runs[kind].append(run)
     except (startup.MeasureError, OSError) as error:
         out.failure = out.failure or str(error)
-    if out.unavailable or out.failure:  # no partial series
+    if out.failure:  # no partial series
         out.runs["cold"], out.runs["warm"] = [], []
     return out
 
 
 def measure_keys(setup: Setup, corpora: list[Corpus], repeat: int) -> Outcome:
     """(f): keystroke latencies through the pilot, in this process, at each corpus's size."""
-    out = Outcome(unavailable=library_gate())
-    if out.unavailable:
-        return out
+    out = Outcome()
     try:
         for corpus in corpora:
             # Warm for N (the cache the pty runs filled); the 100 are indexed on first load.
@@ -884,15 +845,8 @@ def measure(args: argparse.Namespace, root: Path) -> int:
         "page cache warm for every figure (nothing dropped); (b), (c) and (f) run in this "
         "process, (a), (d), (e) as whole processes"
     )
-    if args.date and not has_date_field():
-        print(
-            "note: this format has no 'date' field yet: each dated briefing also has an "
-            "unknown-key error (--no-date leaves it out)"
-        )
     print_table(figures)
     for part, outcome in (("(d), (e), (g)", procs), ("(f)", keys)):
-        if outcome.unavailable:
-            print(f"{part} not available yet: {outcome.unavailable}")
         if outcome.failure:
             print(f"library: measuring {part} failed: {outcome.failure}", file=sys.stderr)
     return 1 if procs.failure or keys.failure else 0
