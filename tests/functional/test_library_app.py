@@ -518,7 +518,7 @@ async def test_the_watcher_reports_a_new_file_to_the_running_app(library: Path) 
         screen = await loaded(app, pilot)
         seen = asyncio.Event()
         app.library_reloaded = lambda rebuilt: seen.set()  # type: ignore[attr-defined]
-        watcher = screen._watcher
+        watcher = screen.session.watcher
         assert watcher is not None
         new = library / "echo.yaml"
         for _ in range(50):  # the watch is set up asynchronously: poke until it reports

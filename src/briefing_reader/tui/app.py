@@ -7,8 +7,9 @@ import gc
 import os
 from collections.abc import Callable, MutableSequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import on
 from textual.app import App
 from textual.screen import Screen
 
@@ -19,10 +20,12 @@ if TYPE_CHECKING:
     from briefing_reader.library.state import ReadState
     from briefing_reader.loading import Loaded
 
+from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.config import Config
 from briefing_reader.keys import APP
 from briefing_reader.terminal import clipboard_sequences, tmux_load_buffer
 from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.messages import ScreenNews
 from briefing_reader.tui.screens.briefing import BriefingScreen
 
 
@@ -61,6 +64,7 @@ class BriefingApp(App[None]):
         config: Config | None = None,
         save_theme: Callable[[str], None] | None = None,
         library: Callable[[], Screen[None]] | None = None,
+        files: ReaderFiles | None = None,
     ) -> None:
         """``config`` supplies the theme and key bindings; ``theme`` (from --theme) wins.
 
@@ -68,12 +72,15 @@ class BriefingApp(App[None]):
         not for the one the app starts with, so --theme is for this run only; tests leave it
         None so nothing is written. It may raise OSError or ValueError: the app says so.
         ``library`` makes the first screen (the library) instead of a reader over ``entries``.
+        ``files`` is what the reader does with files and processes (sources, reloads, the
+        editor): the screens never open a file themselves.
         """
         # Before super().__init__, which may set a theme; None: nothing chosen yet.
         self._save_theme = save_theme
         self._shown_theme: str | None = None
         super().__init__()
         self.entries = entries
+        self.briefing_files = files or ReaderFiles()
         self._library = library
         # Set once the library's index is in its list: for tests and the benchmark.
         self.library_loaded = asyncio.Event()
@@ -143,10 +150,16 @@ class BriefingApp(App[None]):
             self._gc_paused = False
             gc.enable()
 
-    def get_default_screen(self) -> Screen[None]:
+    def get_default_screen(self) -> Screen[Any]:
         if self._library is not None:
             return self._library()
-        return BriefingScreen(self.entries)
+        return BriefingScreen(self.entries, files=self.briefing_files)
+
+    @on(ScreenNews)
+    def _pass_on(self, message: ScreenNews) -> None:
+        # Screens are siblings: what one tells the others comes through here, to each.
+        for screen in self.screen_stack:
+            screen.post_message(message)
 
     def action_command_palette(self) -> None:
         from briefing_reader.tui.commands import Palette
@@ -193,6 +206,7 @@ def make_library_app(
     ``app.library_loaded`` is set once the list is full. ``prefetch`` is the index being
     read in a child process (the CLI starts it before importing Textual).
     """
+    from briefing_reader.library.session import LibrarySession
     from briefing_reader.library.state import ReadState
     from briefing_reader.tui.screens.library import LibraryScreen
 
@@ -204,16 +218,21 @@ def make_library_app(
     else:
         state = ReadState(Path(os.devnull), readonly=True)
 
+    files = ReaderFiles()
+
     def library() -> Screen[None]:
-        return LibraryScreen(
+        session = LibrarySession(
             folders,
             state,
             use_cache=use_cache,
-            watch=watch,
             index_workers=index_workers,
             prefetch=prefetch,
+            files=files,
         )
+        return LibraryScreen(session, watch=watch)
 
-    app = BriefingApp([], theme=theme, config=config, save_theme=save_theme, library=library)
+    app = BriefingApp(
+        [], theme=theme, config=config, save_theme=save_theme, library=library, files=files
+    )
     app.startup_warnings.extend(warnings)
     return app

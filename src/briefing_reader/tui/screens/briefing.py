@@ -6,7 +6,7 @@ editor go through :class:`~briefing_reader.briefing_files.ReaderFiles`.
 
 from __future__ import annotations
 
-from collections.abc import MutableSequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from textual import events
@@ -60,7 +60,16 @@ class LibrarySearch(Protocol):
         """The full-text search in force, if any."""
 
 
-class BriefingScreen(Screen[None]):
+class Briefings(Protocol):
+    """What the reader moves through: a list of Loaded, or the library's LazyBriefings."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> Loaded: ...
+    def __setitem__(self, index: int, loaded: Loaded) -> None: ...
+    def __iter__(self) -> Iterator[Loaded]: ...
+
+
+class BriefingScreen(Screen["str | None"]):
     """Shows ``entries[index]``; ``]`` and ``[`` move through the entries."""
 
     BINDINGS = bindings(READER)
@@ -77,7 +86,7 @@ class BriefingScreen(Screen[None]):
 
     def __init__(
         self,
-        entries: MutableSequence[Loaded],
+        entries: Briefings,
         *,
         index: int = 0,
         library: LibrarySearch | None = None,
@@ -546,7 +555,8 @@ class BriefingScreen(Screen[None]):
     def _index_of(self, path: str) -> int | None:
         index_of = getattr(self.entries, "index_of", None)
         if index_of is not None:
-            return index_of(path)
+            found: int | None = index_of(path)  # LazyBriefings: no file loaded to look
+            return found
         for index, loaded in enumerate(self.entries):
             if str(loaded.path) == path:
                 return index

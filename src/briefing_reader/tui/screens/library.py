@@ -1,15 +1,16 @@
 """The library: every briefing in some folders, filtered, searched and opened from one list.
 
-The screen coordinates; the model of what is listed is
-:class:`~briefing_reader.library.view.LibraryView` (no Textual), the list only draws it.
-Indexing, searching and reloading run on worker threads, so keys work while they do.
+The screen composes, routes and draws: what the library does (index, view, read marks,
+search, reloads) is a :class:`~briefing_reader.library.session.LibrarySession`, with no
+Textual, and the list only draws its view. Indexing, searching and reloading run the
+session's blocking work on worker threads, so keys work while they do. The reader opened
+from here tells this screen what it shows by messages (:mod:`briefing_reader.tui.messages`).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -20,10 +21,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from briefing_reader.keys import LIBRARY
-from briefing_reader.library.index import Entry, Index, build_entry_and_text
-from briefing_reader.library.state import ReadState
-from briefing_reader.library.view import SORT_NAMES, LibraryView
+from briefing_reader.library.index import Entry, Index
+from briefing_reader.library.session import LibrarySession, ReadChange
+from briefing_reader.library.view import LibraryView
 from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
 from briefing_reader.tui.widgets.library_list import LibraryList
@@ -34,8 +36,8 @@ from briefing_reader.tui.widgets.preview import Preview
 PREVIEW_FROM = 160
 
 if TYPE_CHECKING:
-    from briefing_reader.library.prefetch import Prefetch
-    from briefing_reader.library.search import TextSearch
+    from briefing_reader.library.session import Found, Rebuilt
+    from briefing_reader.library.state import ReadState
     from briefing_reader.library.watch import Change
     from briefing_reader.loading import Loaded
 
@@ -47,35 +49,29 @@ class LibraryScreen(Screen[None]):
 
     HELP_GROUP = "The library"
 
-    def __init__(
-        self,
-        folders: list[Path],
-        state: ReadState,
-        *,
-        use_cache: bool = True,
-        watch: bool = True,
-        index_workers: int | None = None,
-        prefetch: Prefetch | None = None,
-    ) -> None:
+    def __init__(self, session: LibrarySession, *, watch: bool = True) -> None:
+        """``watch``: follow the folders for files added, changed or removed."""
         super().__init__()
-        self.prefetch = prefetch
-        self.folders = folders
-        self.state = state
-        self.use_cache = use_cache
+        self.session = session
         self.watch_folders = watch
-        self.index_workers = index_workers
-        self.view = LibraryView(is_read=state.is_read)
-        self.index: Index | None = None
-        self.indexing: tuple[int, int] | None = (0, 0)
-        self.search_query: str | None = None
-        self.search_sources = False
-        self._search: TextSearch | None = None
-        self._matches: list[str] = []  # paths with a search match, in list order
-        self._briefing: BriefingScreen | None = None
-        self._save_warned = False
         self._markable = False  # whether u applies to the highlighted entry
-        self._closing = False
-        self._watcher: object | None = None
+
+    @property
+    def view(self) -> LibraryView:
+        return self.session.view
+
+    @property
+    def state(self) -> ReadState:
+        return self.session.state
+
+    @property
+    def search_sources(self) -> bool:
+        """Whether the next search reads the source articles too (ctrl+t in the field)."""
+        return self.session.search_sources
+
+    @search_sources.setter
+    def search_sources(self, sources: bool) -> None:
+        self.session.search_sources = sources
 
     def compose(self) -> ComposeResult:
         with Container(id="library"):
@@ -103,14 +99,13 @@ class LibraryScreen(Screen[None]):
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
         self.list.focus()
-        if self.prefetch is not None:
-            self.call_after_refresh(self.prefetch.may_decode.set)
+        self.call_after_refresh(self.session.shown)
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:
         was_wide = self.has_class("-wide")
         self._apply_size(event.size.width)
-        if self.has_class("-wide") and not was_wide and self.index is not None:
+        if self.has_class("-wide") and not was_wide and self.session.index is not None:
             self._show_preview(self.list.current)  # not kept up to date while hidden
 
     def _apply_size(self, width: int) -> None:
@@ -123,28 +118,16 @@ class LibraryScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        prefetch = self.prefetch
-        index = prefetch.wait(progress) if prefetch is not None else None
-        if self._closing:
-            return
-        if index is None:  # no child process, or it failed: index here
-            index = Index.load(
-                self.folders,
-                use_cache=self.use_cache,
-                workers=self.index_workers,
-                progress=progress,
-            )
-        self.app.call_from_thread(self._indexed, index)
+        index = self.session.load_index(progress)
+        if index is not None:  # None: closing
+            self.app.call_from_thread(self._indexed, index)
 
     def _progress(self, done: int, total: int) -> None:
-        self.indexing = (done, total)
+        self.session.progress(done, total)
         self._update_status()
 
     def _indexed(self, index: Index) -> None:
-        self.index = index
-        self.indexing = None
-        self._search = None
-        self.view.set_entries(index.entries)
+        self.session.set_index(index)
         self.list.refresh_rows()
         self._update_status()
         # After the full list is drawn: the preview parses a briefing (and so first imports
@@ -153,27 +136,19 @@ class LibraryScreen(Screen[None]):
         loaded = getattr(self.app, "library_loaded", None)
         if loaded is not None:
             loaded.set()
-        if self.watch_folders and self._watcher is None:
+        if self.watch_folders and self.session.watcher is None:
             # After the full list is on screen: starting the watch costs a few milliseconds.
             self.call_after_refresh(self._start_watching)
 
     def _status(self) -> Content:
-        if self.indexing is not None:
-            done, total = self.indexing
-            text = f"indexing {done:,} / {total:,}" if total else "indexing\u2026"
-            return Content.styled(text, "$text-muted")
-        view = self.view
-        if view.filtered:
-            count = f"{len(view):,} / {view.total:,}"
-        else:
-            count = f"{view.total:,} briefing{'s' if view.total != 1 else ''}"
-        parts: list[str | tuple[str, str]] = [(count, "bold")]
-        if view.tag:
-            parts.append(f"tag: {view.tag}")
-        if self.search_query:
-            where = " (and sources)" if self.search_sources else ""
-            parts.append(f"search{where}: {self.search_query} \u2014 {len(self._matches):,} found")
-        parts.append((SORT_NAMES[view.sort], "$text-muted"))
+        status = self.session.status()
+        if status.indexing is not None:
+            return Content.styled(status.indexing, "$text-muted")
+        parts: list[str | tuple[str, str]] = [
+            (status.count, "bold"),
+            *status.details,
+            (status.sort, "$text-muted"),
+        ]
         joined: list[str | tuple[str, str]] = []
         for part in parts:
             if joined:
@@ -184,13 +159,9 @@ class LibraryScreen(Screen[None]):
     def _update_status(self) -> None:
         self.query_one("#library-status", Static).update(self._status())
         listing = self.list
-        if self.indexing is not None:
-            listing.empty_message = "Reading the briefings\u2026 keys work meanwhile."
-        elif not self.view.total:
-            where = ", ".join(str(folder) for folder in self.folders)
-            listing.empty_message = f"No briefings in {where} yet: *.yaml files added show up here."
-        elif not len(self.view):
-            listing.empty_message = "Nothing matches. escape clears the filter."
+        empty = self.session.empty_message()
+        if empty is not None:
+            listing.empty_message = empty
         listing.refresh()
 
     # --- the list and the preview ----------------------------------------------------------
@@ -214,9 +185,7 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _load_preview(self, entry: Entry) -> None:
-        from briefing_reader.checks.validate import check_file
-
-        loaded = check_file(Path(entry.path))
+        loaded = self.session.check(entry)
         self.app.call_from_thread(self._preview_loaded, entry, loaded)
 
     def _preview_loaded(self, entry: Entry, loaded: Loaded) -> None:
@@ -228,47 +197,36 @@ class LibraryScreen(Screen[None]):
         self.open_at(message.position)
 
     def open_at(self, position: int, *, first_hit: bool = False) -> None:
-        from briefing_reader.library.entries import LazyBriefings
-
-        paths = [self.view.entries[i].path for i in self.view.order]
-        screen = BriefingScreen(LazyBriefings(paths), index=position, library=self)
+        session = self.session
+        screen = BriefingScreen(
+            session.listed_briefings(), index=position, library=session, files=session.files
+        )
         if first_hit:
             screen.show_first_hit()
-        self._briefing = screen
         self.app.push_screen(screen, callback=self._returned)
 
     def _returned(self, path: str | None) -> None:
-        self._briefing = None
+        self.session.closed()
         self.list.refresh_rows(keep_path=path)
         self.list.focus()
 
-    # --- what the briefing screen asks (LibraryLink) ---------------------------------------
+    # --- what the reader tells (messages) --------------------------------------------------
 
-    def briefing_shown(self, loaded: Loaded) -> None:
-        if loaded.briefing is not None and not self.state.is_read(loaded.briefing.id):
-            self.state.mark(loaded.briefing.id, True)
-            self._read_changed()
+    def on_briefing_shown(self, message: BriefingShown) -> None:
+        current = self.list.current
+        self._read_changed(self.session.opened(message.path, message.briefing_id), current)
 
-    def toggle_read(self, loaded: Loaded) -> None:
-        if loaded.briefing is not None:
-            now = self._toggle_read(loaded.briefing.id)
-            self.notify(f"Marked {'read' if now else 'unread'}.", timeout=2)
+    def on_toggle_read(self, message: ToggleRead) -> None:
+        change = self.session.toggle_read(message.briefing_id)
+        self._read_changed(change, self.list.current)
+        self.notify(f"Marked {'read' if change.read else 'unread'}.", timeout=2)
 
-    def _toggle_read(self, briefing_id: str) -> bool:
-        """Flip one briefing's read mark, save it and show it; whether it is read now."""
-        now = not self.state.is_read(briefing_id)
-        self.state.mark(briefing_id, now)
-        self._read_changed()
-        return now
-
-    def _read_changed(self) -> None:
-        try:
-            self.state.save()
-        except OSError as exc:
-            if not self._save_warned:  # once: the marks still hold for this session
-                self._save_warned = True
-                self.notify(f"Could not save read marks: {exc}", severity="warning", markup=False)
-        self._relist(self.view.read_changed)
+    def _read_changed(self, change: ReadChange, current: Entry | None) -> None:
+        """Say a failed save, and redraw the list on ``current`` (the cursor's entry before)."""
+        if change.warning is not None:
+            self.notify(change.warning, severity="warning", markup=False)
+        if change.changed:
+            self.list.refresh_rows(keep_path=current.path if current else None)
 
     def _relist(self, change: Callable[[], object]) -> None:
         """Apply ``change`` to the view and redraw the list, the cursor on the same briefing."""
@@ -276,29 +234,13 @@ class LibraryScreen(Screen[None]):
         change()
         self.list.refresh_rows(keep_path=current.path if current else None)
 
-    def next_match(self, path: str, step: int) -> str | None:
-        if not self._matches:
-            return None
-        if path in self._matches:
-            position = self._matches.index(path) + step
-        else:
-            # From an entry without a match: the first match after (or before) it in the list.
-            listed = self.view.position_of(path) or 0
-            positions = {self.view.position_of(p): p for p in self._matches}
-            after = sorted(p for p in positions if p is not None and p > listed)
-            before = sorted(p for p in positions if p is not None and p < listed)
-            if step > 0:
-                return positions[(after or before)[0]] if after or before else None
-            return positions[(before or after)[-1]] if before or after else None
-        return self._matches[position % len(self._matches)]
-
     # --- keys ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next_match":
-            return bool(self._matches)
+            return bool(self.session.matches)
         if action == "clear":
-            return self.view.filtered or bool(self.search_query)
+            return self.view.filtered or bool(self.session.search_query)
         if action == "toggle_read":
             entry = self.list.current if self.is_mounted else None
             return entry is not None and entry.id is not None
@@ -377,9 +319,8 @@ class LibraryScreen(Screen[None]):
     def action_clear(self) -> None:
         if self.view.filtered:
             self._clear_filter()
-        elif self.search_query:
-            self.search_query = None
-            self._matches = []
+        elif self.session.search_query:
+            self.session.clear_search()
             self._update_status()
         self.list.focus()
 
@@ -390,7 +331,7 @@ class LibraryScreen(Screen[None]):
     def action_toggle_read(self) -> None:
         entry = self.list.current
         if entry is not None and entry.id is not None:
-            self._toggle_read(entry.id)
+            self._read_changed(self.session.toggle_read(entry.id), entry)
 
     def set_tag(self, tag: str | None) -> None:
         """Show only the briefings with ``tag`` (from the command palette's tag facets)."""
@@ -409,143 +350,67 @@ class LibraryScreen(Screen[None]):
         field = self.query_one("#library-search", Input)
         field.remove_class("-shown")
         self.list.focus()
-        if not query.strip() or self.index is None:
+        if not query.strip() or self.session.index is None:
             return
         self._search_worker(query.strip(), self.search_sources)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, query: str, sources: bool) -> None:
-        from briefing_reader.library.search import TextSearch
+        found = self.session.search(query, sources)
+        if found is not None:
+            self.app.call_from_thread(self._searched, found)
 
-        index = self.index
-        assert index is not None
-        if self._search is None:
-            self._search = TextSearch(index.texts())
-        found = set(self._search.entries(query))
-        if sources:
-            found |= _source_matches(index.entries, query)
-        self.app.call_from_thread(self._searched, index, query, sources, found)
-
-    def _searched(self, index: Index, query: str, sources: bool, found: set[int]) -> None:
-        if index is not self.index:
+    def _searched(self, found: Found) -> None:
+        if not self.session.apply_search(found):
             return  # the library changed meanwhile; the user can search again
-        entries = self.view.entries
-        paths = {index.entries[i].path for i in found}
-        self._matches = [entries[i].path for i in self.view.order if entries[i].path in paths]
-        self.search_query = query
-        self.search_sources = sources
         self._update_status()
         self.refresh_bindings()  # n and N now have somewhere to go
-        if not self._matches:
-            self.notify(f"Not found: {query}", severity="warning", markup=False)
+        if not self.session.matches:
+            self.notify(f"Not found: {found.query}", severity="warning", markup=False)
             return
         current = self.list.current
-        start = current.path if current else self._matches[0]
-        first = start if start in self._matches else self.next_match(start, 1)
-        position = self.view.position_of(first or self._matches[0])
-        if position is not None:
-            self.list.refresh_rows(keep_path=first)
-            self.open_at(position, first_hit=True)
+        self._open_match(self.session.first_match(current.path if current else None))
 
     def action_next_match(self, step: int) -> None:
         current = self.list.current
-        if current is None:
-            return
-        target = self.next_match(current.path, step)
-        if target is None:
-            return
-        position = self.view.position_of(target)
+        if current is not None:
+            self._open_match(self.session.next_match(current.path, step))
+
+    def _open_match(self, path: str | None) -> None:
+        position = self.view.position_of(path) if path is not None else None
         if position is not None:
-            self.list.refresh_rows(keep_path=target)
+            self.list.refresh_rows(keep_path=path)
             self.open_at(position, first_hit=True)
 
     # --- live reload -----------------------------------------------------------------------
 
     def _start_watching(self) -> None:
-        from briefing_reader.library.watch import FolderWatcher
+        self.session.watch(self._changes_from_thread)
 
-        folders = [folder for folder in self.folders if folder.is_dir()]
-        if not folders:
-            return
-        watcher = FolderWatcher(folders, self._changes_from_thread)
-        if watcher.start():
-            self._watcher = watcher
-
-    def _changes_from_thread(self, changes: list[Change]) -> None:
+    def _changes_from_thread(self, changes: Sequence[Change]) -> None:
         with contextlib.suppress(RuntimeError):  # the app is closing
             self.app.call_from_thread(self._reload, changes)
 
     def on_unmount(self) -> None:
-        self._closing = True
-        if self.prefetch is not None:
-            self.prefetch.cancel()
-        watcher = self._watcher
-        if watcher is not None:
-            watcher.stop()  # type: ignore[attr-defined]
+        self.session.close()
 
     @work(thread=True, group="reload", exit_on_error=False)
-    def _reload(self, changes: list[Change]) -> None:
-        from briefing_reader.library.watch import settled
-
-        rebuilt: dict[str, tuple[Entry, str] | None] = {}
-        for change in changes:
-            name = str(change.path)
-            if change.kind == "deleted" or not change.path.exists():
-                rebuilt[name] = None
-                continue
-            entry, text = build_entry_and_text(change.path)
-            if entry.error_count and settled(change.path):
-                # Perhaps caught mid-write: once it has settled, read it once more.
-                entry, text = build_entry_and_text(change.path)
-            rebuilt[name] = (entry, text)
+    def _reload(self, changes: Sequence[Change]) -> None:
+        rebuilt = self.session.rebuild(changes)
         self.app.call_from_thread(self._reloaded, rebuilt)
 
-    def _reloaded(self, rebuilt: dict[str, tuple[Entry, str] | None]) -> None:
-        if self.index is None:
-            return
-        entries = {entry.path: entry for entry in self.index.entries}
-        texts: dict[str, str] = {}
-        for path, result in rebuilt.items():
-            if result is None:
-                entries.pop(path, None)
-            else:
-                entries[path] = result[0]
-                texts[path] = result[1]
-        ordered = sorted(entries.values(), key=lambda e: e.path)
-        self.index = self.index.replaced(ordered, texts)
-        self._search = None
-        index = self.index
-        self._relist(lambda: self.view.set_entries(index.entries))
+    def _reloaded(self, rebuilt: Rebuilt) -> None:
+        current = self.list.current
+        result = self.session.apply_reload(rebuilt)
+        if result is None:
+            return  # not indexed yet: the index will have them
+        self.list.refresh_rows(keep_path=current.path if current else None)
         self._update_status()
         self._show_preview(self.list.current)
-        briefing = self._briefing
-        if briefing is not None and str(briefing.loaded.path) in rebuilt:
-            if rebuilt[str(briefing.loaded.path)] is None:
-                self.notify("This briefing's file was removed.", severity="warning")
-            else:
-                briefing.reload_current()
+        if result.open_removed:
+            self.notify("This briefing's file was removed.", severity="warning")
+        elif result.open_changed and self.session.open_path is not None:
+            self.app.post_message(FileChanged(self.session.open_path))
         reloaded = getattr(self.app, "library_reloaded", None)
         if reloaded is not None:
             reloaded(rebuilt)
-
-
-def _source_matches(entries: tuple[Entry, ...], query: str) -> set[int]:
-    """Entries whose source article holds ``query``; each article is read once."""
-    from briefing_reader.checks.validate import MAX_SOURCE_BYTES
-    from briefing_reader.library.search import text_spans
-
-    found: set[int] = set()
-    holds: dict[str, bool] = {}
-    for number, entry in enumerate(entries):
-        if entry.source is None:
-            continue
-        if entry.source not in holds:
-            try:
-                with open(entry.source, "rb") as handle:
-                    text = handle.read(MAX_SOURCE_BYTES).decode("utf-8-sig", errors="replace")
-            except OSError:
-                text = ""
-            holds[entry.source] = bool(text_spans(text, query))
-        if holds[entry.source]:
-            found.add(number)
-    return found

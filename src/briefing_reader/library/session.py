@@ -1,0 +1,372 @@
+"""The library's behaviour without a terminal: what the library screen only draws.
+
+A :class:`LibrarySession` holds the index, the :class:`~briefing_reader.library.view.
+LibraryView`, the read marks, the full-text search and its matches, and merges files
+reloaded from disk; it answers in plain data (:class:`Status`, :class:`ReadChange`,
+:class:`ReloadResult`) that the screen styles and shows, and it loads the briefings the
+preview and the reader show, so that no screen opens a file itself. Blocking methods
+(indexing, searching, rebuilding entries, checking a briefing) may run on worker threads;
+the rest belongs to the thread that owns the session, as the screen's state did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from briefing_reader.briefing_files import ReaderFiles
+from briefing_reader.library.index import Entry, Index
+from briefing_reader.library.state import ReadState
+from briefing_reader.library.view import SORT_NAMES, LibraryView
+
+if TYPE_CHECKING:
+    from briefing_reader.library.entries import LazyBriefings
+    from briefing_reader.library.prefetch import Prefetch
+    from briefing_reader.library.search import TextSearch
+    from briefing_reader.library.watch import Change
+    from briefing_reader.loading import Loaded
+
+# What a reload found for each path it was told about: the new entry and its search text,
+# or None for a file that is gone.
+Rebuilt = dict[str, tuple[Entry, str] | None]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Status:
+    """The library's status line as parts; the screen decides how each looks.
+
+    While indexing, ``indexing`` is the whole line. Otherwise the line is ``count``, then
+    each of ``details`` (the tag, the search), then ``sort``.
+    """
+
+    indexing: str | None = None
+    count: str = ""
+    details: tuple[str, ...] = ()
+    sort: str = ""
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return (self.count, *self.details, self.sort)
+
+    def __str__(self) -> str:
+        return self.indexing if self.indexing is not None else "  \u00b7  ".join(self.parts)
+
+
+class ReadChange(NamedTuple):
+    """What marking a briefing did: the list is drawn again when ``changed``."""
+
+    changed: bool
+    read: bool  # whether the briefing is read now
+    # The first failed save only: the marks still hold for this session, once is enough.
+    warning: str | None = None
+
+
+class Found(NamedTuple):
+    """A full-text search's result, made on a worker thread, applied by :meth:`apply_search`."""
+
+    searched: Index  # a result for an older index than the session's is dropped
+    query: str
+    sources: bool
+    entries: frozenset[int]  # positions in ``index.entries``
+
+
+class ReloadResult(NamedTuple):
+    """What a reload did to the briefing open in the reader, if one is."""
+
+    open_changed: bool = False  # its file changed: the reader shows it anew
+    open_removed: bool = False  # its file is gone
+
+
+class LibrarySession:
+    """One library, as the user is looking at it: see the module docstring."""
+
+    def __init__(
+        self,
+        folders: list[Path],
+        state: ReadState,
+        *,
+        use_cache: bool = True,
+        index_workers: int | None = None,
+        prefetch: Prefetch | None = None,
+        files: ReaderFiles | None = None,
+    ) -> None:
+        self.folders = folders
+        self.state = state
+        self.use_cache = use_cache
+        self.index_workers = index_workers
+        self.prefetch = prefetch
+        self.files = files or ReaderFiles()
+        self.view = LibraryView(is_read=state.is_read)
+        self.index: Index | None = None
+        self.indexing: tuple[int, int] | None = (0, 0)
+        self.search_query: str | None = None
+        self.search_sources = False
+        self.matches: list[str] = []  # paths with a search match, in list order
+        self.open_path: str | None = None  # the briefing the reader shows, if any
+        self.watcher: object | None = None
+        self.closing = False
+        self._search: TextSearch | None = None
+        self._save_warned = False
+
+    # --- indexing --------------------------------------------------------------------------
+
+    def load_index(self, progress: Progress | None = None) -> Index | None:
+        """Read the index (blocking): from the prefetch if there is one, else here.
+
+        None when the session closed meanwhile. Raises what :meth:`Index.load` raises.
+        """
+        prefetch = self.prefetch
+        index = prefetch.wait(progress) if prefetch is not None else None
+        if self.closing:
+            return None
+        if index is None:  # no child process, or it failed: index here
+            index = Index.load(
+                self.folders,
+                use_cache=self.use_cache,
+                workers=self.index_workers,
+                progress=progress,
+            )
+        return index
+
+    def progress(self, done: int, total: int) -> None:
+        self.indexing = (done, total)
+
+    def set_index(self, index: Index) -> None:
+        self.index = index
+        self.indexing = None
+        self._search = None
+        self.view.set_entries(index.entries)
+
+    def shown(self) -> None:
+        """The list is on screen: the prefetch may decode the index now."""
+        if self.prefetch is not None:
+            self.prefetch.may_decode.set()
+
+    def close(self) -> None:
+        """The library is closing: stop indexing and watching."""
+        self.closing = True
+        if self.prefetch is not None:
+            self.prefetch.cancel()
+        watcher = self.watcher
+        if watcher is not None:
+            watcher.stop()  # type: ignore[attr-defined]
+
+    # --- what the screen shows -------------------------------------------------------------
+
+    def status(self) -> Status:
+        if self.indexing is not None:
+            done, total = self.indexing
+            return Status(indexing=f"indexing {done:,} / {total:,}" if total else "indexing\u2026")
+        view = self.view
+        if view.filtered:
+            count = f"{len(view):,} / {view.total:,}"
+        else:
+            count = f"{view.total:,} briefing{'s' if view.total != 1 else ''}"
+        details: list[str] = []
+        if view.tag:
+            details.append(f"tag: {view.tag}")
+        if self.search_query:
+            where = " (and sources)" if self.search_sources else ""
+            found = len(self.matches)
+            details.append(f"search{where}: {self.search_query} \u2014 {found:,} found")
+        return Status(count=count, details=tuple(details), sort=SORT_NAMES[view.sort])
+
+    def empty_message(self) -> str | None:
+        """What an empty list says (None: the list is not empty)."""
+        if self.indexing is not None:
+            return "Reading the briefings\u2026 keys work meanwhile."
+        if not self.view.total:
+            where = ", ".join(str(folder) for folder in self.folders)
+            return f"No briefings in {where} yet: *.yaml files added show up here."
+        if not len(self.view):
+            return "Nothing matches. escape clears the filter."
+        return None
+
+    def check(self, entry: Entry) -> Loaded:
+        """The briefing behind ``entry``, loaded and checked (blocking), for the preview."""
+        from briefing_reader.checks.validate import check_file
+
+        return check_file(Path(entry.path))
+
+    def listed_briefings(self) -> LazyBriefings:
+        """The listed briefings, in list order, loaded as the reader shows each one."""
+        from briefing_reader.library.entries import LazyBriefings
+
+        return LazyBriefings([self.view.entries[i].path for i in self.view.order])
+
+    # --- read marks ------------------------------------------------------------------------
+
+    def opened(self, path: str, briefing_id: str | None) -> ReadChange:
+        """The reader shows ``path``: it is the open briefing, and read now."""
+        self.open_path = path
+        if briefing_id is None or self.state.is_read(briefing_id):
+            return ReadChange(False, briefing_id is not None)
+        self.state.mark(briefing_id, True)
+        return ReadChange(True, True, self._read_changed())
+
+    def closed(self) -> None:
+        """The reader is closed: no briefing is open."""
+        self.open_path = None
+
+    def toggle_read(self, briefing_id: str) -> ReadChange:
+        """Flip one briefing's read mark and save it."""
+        now = not self.state.is_read(briefing_id)
+        self.state.mark(briefing_id, now)
+        return ReadChange(True, now, self._read_changed())
+
+    def _read_changed(self) -> str | None:
+        warning = None
+        try:
+            self.state.save()
+        except OSError as exc:
+            if not self._save_warned:
+                self._save_warned = True
+                warning = f"Could not save read marks: {exc}"
+        self.view.read_changed()
+        return warning
+
+    # --- full-text search ------------------------------------------------------------------
+
+    def search(self, query: str, sources: bool) -> Found | None:
+        """Search every entry's text, and with ``sources`` their articles (blocking).
+
+        None before the index is read.
+        """
+        from briefing_reader.library.search import TextSearch
+
+        index = self.index
+        if index is None:
+            return None
+        if self._search is None:
+            self._search = TextSearch(index.texts())
+        found = set(self._search.entries(query))
+        if sources:
+            found |= source_matches(index.entries, query)
+        return Found(index, query, sources, frozenset(found))
+
+    def apply_search(self, found: Found) -> bool:
+        """Make ``found`` the search in force; False if the library changed meanwhile."""
+        index = self.index
+        if index is None or found.searched is not index:
+            return False  # the user can search again
+        entries = self.view.entries
+        paths = {index.entries[i].path for i in found.entries}
+        self.matches = [entries[i].path for i in self.view.order if entries[i].path in paths]
+        self.search_query = found.query
+        self.search_sources = found.sources
+        return True
+
+    def clear_search(self) -> None:
+        self.search_query = None
+        self.matches = []
+
+    def first_match(self, path: str | None) -> str | None:
+        """The match to open first: ``path`` if it has one, else the next after it."""
+        if not self.matches:
+            return None
+        start = path if path is not None else self.matches[0]
+        if start in self.matches:
+            return start
+        return self.next_match(start, 1) or self.matches[0]
+
+    def next_match(self, path: str, step: int) -> str | None:
+        """The next (step 1) or previous (-1) briefing with a match, going round; or None."""
+        matches = self.matches
+        if not matches:
+            return None
+        if path in matches:
+            return matches[(matches.index(path) + step) % len(matches)]
+        # From an entry without a match: the first match after (or before) it in the list.
+        listed = self.view.position_of(path) or 0
+        positions = {self.view.position_of(p): p for p in matches}
+        after = sorted(p for p in positions if p is not None and p > listed)
+        before = sorted(p for p in positions if p is not None and p < listed)
+        if step > 0:
+            return positions[(after or before)[0]] if after or before else None
+        return positions[(before or after)[-1]] if before or after else None
+
+    # --- live reload -----------------------------------------------------------------------
+
+    def watch(self, on_changes: Callable[[list[Change]], None]) -> bool:
+        """Watch the folders, calling ``on_changes`` from the watcher's thread."""
+        from briefing_reader.library.watch import FolderWatcher
+
+        folders = [folder for folder in self.folders if folder.is_dir()]
+        if not folders or self.watcher is not None:
+            return False
+        watcher = FolderWatcher(folders, on_changes)
+        if not watcher.start():
+            return False
+        self.watcher = watcher
+        return True
+
+    @staticmethod
+    def rebuild(changes: Iterable[Change]) -> Rebuilt:
+        """The entries for the changed files, read again (blocking)."""
+        from briefing_reader.library.index import build_entry_and_text
+        from briefing_reader.library.watch import settled
+
+        rebuilt: Rebuilt = {}
+        for change in changes:
+            name = str(change.path)
+            if change.kind == "deleted" or not change.path.exists():
+                rebuilt[name] = None
+                continue
+            entry, text = build_entry_and_text(change.path)
+            if entry.error_count and settled(change.path):
+                # Perhaps caught mid-write: once it has settled, read it once more.
+                entry, text = build_entry_and_text(change.path)
+            rebuilt[name] = (entry, text)
+        return rebuilt
+
+    def apply_reload(self, rebuilt: Rebuilt) -> ReloadResult | None:
+        """Merge ``rebuilt`` into the index and the view; None before the index is read."""
+        if self.index is None:
+            return None
+        entries = {entry.path: entry for entry in self.index.entries}
+        texts: dict[str, str] = {}
+        for path, result in rebuilt.items():
+            if result is None:
+                entries.pop(path, None)
+            else:
+                entries[path] = result[0]
+                texts[path] = result[1]
+        ordered = sorted(entries.values(), key=lambda e: e.path)
+        self.index = self.index.replaced(ordered, texts)
+        self._search = None
+        self.view.set_entries(self.index.entries)
+        shown = self.open_path
+        if shown is None or shown not in rebuilt:
+            return ReloadResult()
+        if rebuilt[shown] is None:
+            return ReloadResult(open_removed=True)
+        return ReloadResult(open_changed=True)
+
+
+def source_matches(entries: tuple[Entry, ...], query: str) -> set[int]:
+    """Entries whose source article holds ``query``; each article is read once."""
+    from briefing_reader.library.search import text_spans
+
+    found: set[int] = set()
+    holds: dict[str, bool] = {}
+    for number, entry in enumerate(entries):
+        if entry.source is None:
+            continue
+        if entry.source not in holds:
+            holds[entry.source] = bool(text_spans(_article(entry.source), query))
+        if holds[entry.source]:
+            found.add(number)
+    return found
+
+
+def _article(path: str) -> str:
+    """A source article's text to search; one the source policy refuses holds nothing."""
+    from briefing_reader.checks.sources import article_text
+
+    try:
+        return article_text(Path(path))
+    except (OSError, ValueError):  # ValueError: SourceError
+        return ""
