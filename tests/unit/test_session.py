@@ -71,10 +71,8 @@ def test_status_while_indexing_then_count_tag_search_and_sort(tmp_path: Path) ->
     status = session.status()
     assert status.count == "2 / 4" and status.sort == "newest first"
     assert status.details == ("tag: energy", "search: net loss \u2014 2 found")
-    assert (
-        str(status)
-        == "2 / 4  \u00b7  tag: energy  \u00b7  search: net loss \u2014 2 found  \u00b7  newest first"
-    )
+    dot = "  \u00b7  "
+    assert str(status) == dot.join(("2 / 4", *status.details, "newest first"))
 
 
 def test_empty_messages_say_why_the_list_is_empty(tmp_path: Path) -> None:
@@ -163,7 +161,12 @@ def test_a_search_of_the_sources_reads_each_article_once(
     session = session_for(tmp_path, entries)
     reads: list[Path] = []
     real = sources.article_text
-    monkeypatch.setattr(sources, "article_text", lambda path: reads.append(path) or real(path))
+
+    def counted(path: Path) -> str:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sources, "article_text", counted)
     found = session.search("chief", sources=False)
     assert found is not None and found.entries == frozenset()
     found = session.search("chief", sources=True)
