@@ -404,6 +404,24 @@ def shown(key: str) -> str:
     return _CHARACTERS.get(key, key)
 
 
+def default_keys(binding_id: str) -> list[str]:
+    """The default keys of ``binding_id`` as --help writes them: ``["j", "down"]``."""
+    (key,) = (key for key in KEYS if key.id == binding_id)
+    names = [shown(name.strip()) for name in key.keys.split(",")]
+    return [n for n in names if len(n) == 1] + [n for n in names if len(n) > 1]
+
+
+def intro() -> str:
+    """The help screen's first lines: how to move, with the default keys."""
+    panes = f"{default_keys('screen.pane_1')[0]}-{default_keys(f'screen.pane_{len(SECTIONS)}')[0]}"
+    items = f"{default_keys('pane.down')[0]}/{default_keys('pane.up')[0]}"
+    return (
+        f"Each briefing shows four panes. Move between panes with"
+        f" {default_keys('screen.next_pane')[0]} or {panes}, between items with {items} or the"
+        f" arrows; {default_keys('pane.toggle')[0]} shows an item's evidence in place."
+    )
+
+
 def _lines(keys: list[Key]) -> Iterator[tuple[list[Key], str]]:
     line: tuple[list[Key], str] | None = None
     for key in keys:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from briefing_reader.keys import HELP
+from briefing_reader.keys import HELP, intro
 from briefing_reader.tui.keys import KeyHelp, bindings
 from briefing_reader.tui.screens.text_modal import TextModal
 
-INTRO = (
-    "Each briefing shows four panes. Move between panes with tab or 1-4, "
-    "between items with j/k or the arrows; enter shows an item's evidence in place."
-)
+INTRO = intro()
 
 
 class HelpScreen(TextModal):
