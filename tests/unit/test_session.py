@@ -248,3 +248,15 @@ def test_the_reader_files_read_the_source_and_reload(tmp_path: Path) -> None:
     broken = loaded._replace(path=tmp_path / "elsewhere.yaml")
     with pytest.raises(OSError):
         files.read_source(broken)
+
+
+def test_no_state_keeps_the_marks_in_memory_and_writes_nothing(tmp_path: Path) -> None:
+    from briefing_reader.library.session import read_marks
+
+    state, warnings = read_marks(False)
+    session = LibrarySession([tmp_path], state)
+    session.set_index(Index(ENTRIES, texts=TEXTS))
+    assert session.opened("a", "a-id") == ReadChange(True, True)  # no warning: not saving
+    assert state.is_read("a-id") and warnings == []
+    given = ReadState(tmp_path / "read.json")
+    assert read_marks(given) == (given, [])

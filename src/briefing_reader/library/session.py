@@ -11,6 +11,7 @@ the rest belongs to the thread that owns the session, as the screen's state did.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,6 +345,15 @@ class LibrarySession:
         if rebuilt[shown] is None:
             return ReloadResult(open_removed=True)
         return ReloadResult(open_changed=True)
+
+
+def read_marks(read_state: ReadState | bool) -> tuple[ReadState, list[str]]:
+    """The read marks to use, and one-line warnings about them (see make_library_app)."""
+    if isinstance(read_state, ReadState):
+        return read_state, []
+    if read_state:
+        return ReadState.load()
+    return ReadState(Path(os.devnull), readonly=True), []
 
 
 def source_matches(entries: tuple[Entry, ...], query: str) -> set[int]:

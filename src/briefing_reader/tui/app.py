@@ -206,18 +206,10 @@ def make_library_app(
     ``app.library_loaded`` is set once the list is full. ``prefetch`` is the index being
     read in a child process (the CLI starts it before importing Textual).
     """
-    from briefing_reader.library.session import LibrarySession
-    from briefing_reader.library.state import ReadState
+    from briefing_reader.library.session import LibrarySession, read_marks
     from briefing_reader.tui.screens.library import LibraryScreen
 
-    warnings: list[str] = []
-    if isinstance(read_state, ReadState):
-        state = read_state
-    elif read_state:
-        state, warnings = ReadState.load()
-    else:
-        state = ReadState(Path(os.devnull), readonly=True)
-
+    state, warnings = read_marks(read_state)
     files = ReaderFiles()
 
     def library() -> Screen[None]:
