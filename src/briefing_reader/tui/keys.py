@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -41,8 +41,12 @@ class KeyHelp(NamedTuple):
     namespace: object
 
 
-def key_help(app: App[object], screen: Screen[object]) -> list[KeyHelp]:
-    """Every described binding active on ``screen``, its keys joined, in binding order."""
+def key_help(app: App[Any], screen: Screen[object]) -> list[KeyHelp]:
+    """Every described binding active on ``screen``, its keys joined, in binding order.
+
+    ``app`` is any app whatever its result type (App[None] is no App[object]): only its key
+    display is asked.
+    """
     grouped: dict[tuple[int, str], tuple[list[str], str, object]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
