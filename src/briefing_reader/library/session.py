@@ -109,7 +109,9 @@ class LibrarySession:
         self.open_path: str | None = None  # the briefing the reader shows, if any
         self.watcher: object | None = None
         self.closing = False
-        self._search: TextSearch | None = None
+        # The search over one index's texts, made on first use; kept with that index, so a
+        # search still running on a worker when a reload lands cannot leave the old texts.
+        self._search: tuple[Index, TextSearch] | None = None
         self._save_warned = False
 
     # --- indexing --------------------------------------------------------------------------
@@ -241,9 +243,9 @@ class LibrarySession:
         index = self.index
         if index is None:
             return None
-        if self._search is None:
-            self._search = TextSearch(index.texts())
-        found = set(self._search.entries(query))
+        if self._search is None or self._search[0] is not index:
+            self._search = (index, TextSearch(index.texts()))
+        found = set(self._search[1].entries(query))
         if sources:
             found |= source_matches(index.entries, query)
         return Found(index, query, sources, frozenset(found))
