@@ -164,7 +164,7 @@ class BriefingApp(App[None]):
     def action_command_palette(self) -> None:
         from briefing_reader.tui.commands import Palette
 
-        if self.use_command_palette and not Palette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, Palette):
             self.push_screen(Palette(id="--command-palette"))
 
     def action_help(self) -> None:
