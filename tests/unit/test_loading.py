@@ -9,7 +9,6 @@ since they differ in messages and details.
 from __future__ import annotations
 
 import os
-import time
 import unicodedata
 from pathlib import Path
 
@@ -626,13 +625,10 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 
 def test_alias_bomb_is_refused_at_its_first_anchor(loader: str) -> None:
     assert len(BILLION_LAUGHS.encode()) < 650  # the classic: a few hundred bytes, 9**9 "lol"s
-    started = time.perf_counter()
     loaded = load(BILLION_LAUGHS, loader)
-    elapsed = time.perf_counter() - started
-    # Refused where the first anchor is, so nothing was expanded; the time bound is a
-    # generous guard (expansion would take minutes and gigabytes), not a benchmark.
+    # Refused where the first anchor is, so nothing was expanded (expansion would take minutes
+    # and gigabytes; no time is asserted: CI tests stay deterministic).
     assert messages(loaded) == [f"{NAME}:1:4: error: anchors (&name) are not allowed in briefings"]
-    assert elapsed < 5
 
 
 @pytest.mark.parametrize(
@@ -688,16 +684,17 @@ def test_same_key_in_sibling_items_is_fine(loader: str) -> None:
     assert errors_of(text, loader) == []
 
 
-def test_many_keys_are_checked_for_duplicates_in_linear_time(loader: str) -> None:
-    """A 1 MiB file can hold ~150,000 keys; a pairwise check would take minutes."""
+def test_a_duplicate_among_many_keys_is_found(loader: str) -> None:
+    """A 1 MiB file can hold ~150,000 keys: the check is a dict (yamlsafe._check_key).
+
+    No time is asserted (CI tests stay deterministic); a pairwise check would make this test
+    take minutes, which the suite's wall time would show.
+    """
     keys = ", ".join(f"k{i}: v" for i in range(100_000))
-    started = time.perf_counter()
     loaded = load("{" + keys + ", k7: again}", loader)
-    elapsed = time.perf_counter() - started
     assert messages(loaded) == [
         f"{NAME}:1:{len(keys) + 4}: error: duplicate key 'k7' (first defined on line 1)"
     ]
-    assert elapsed < 20  # pairwise: 5e9 comparisons, minutes; linear: about a second
 
 
 def test_complex_key_is_refused(loader: str) -> None:
