@@ -298,14 +298,21 @@ def _count(n: int, word: str) -> str:
 MIN_WIDTH = 20
 
 
-def _width(value: str) -> int:
-    try:
-        width = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if width < MIN_WIDTH:
-        raise argparse.ArgumentTypeError(f"must be at least {MIN_WIDTH}")
-    return width
+def _number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``), or a one-line error."""
+
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+        if high is None and number < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}")
+        if high is not None and not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}")
+        return number
+
+    return parse
 
 
 def show(argv: list[str]) -> int:
@@ -340,7 +347,7 @@ def show(argv: list[str]) -> int:
     )
     parser.add_argument(
         "--width",
-        type=_width,
+        type=_number(MIN_WIDTH),
         metavar="N",
         help="wrap text at N columns (default: COLUMNS, else the terminal's width; 80 when "
         "piped or redirected)",
@@ -439,16 +446,6 @@ def new(argv: list[str]) -> int:
     return 0
 
 
-def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError("must be from 1 to 65535")
-    return port
-
-
 def serve(argv: list[str]) -> int:
     """The reader in a web browser, one live session per tab."""
     parser = argparse.ArgumentParser(
@@ -479,7 +476,11 @@ def serve(argv: list[str]) -> int:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine)"
     )
     parser.add_argument(
-        "--port", type=_port, default=8000, metavar="N", help="port to listen on (default 8000)"
+        "--port",
+        type=_number(1, 65535),
+        default=8000,
+        metavar="N",
+        help="port to listen on (default 8000)",
     )
     args = parser.parse_args(argv)
     paths: list[Path] = args.paths or default_paths()

@@ -52,8 +52,23 @@ class Heading:
     aside_below: bool = False  # e.g. a quote's attribution goes on its own line
 
 
+class _Quoting:
+    """What an item quotes from its source: by default its evidence field.
+
+    A base of the item classes, without fields of its own (the loader reads the fields).
+    """
+
+    QUOTED: ClassVar[str] = "evidence"
+    WHOLE_QUOTE: ClassVar[bool] = False
+
+    @property
+    def quoted(self) -> str | None:
+        text: str | None = getattr(self, self.QUOTED)
+        return text
+
+
 @dataclass(frozen=True)
-class HeadlineFact:
+class HeadlineFact(_Quoting):
     """A figure or fact the article reports."""
 
     label: str = field(metadata=spec("What the figure is, e.g. 'Q4 2024 net loss'."))
@@ -63,13 +78,6 @@ class HeadlineFact:
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
 
-    QUOTED: ClassVar[str] = "evidence"
-    WHOLE_QUOTE: ClassVar[bool] = False
-
-    @property
-    def quoted(self) -> str | None:
-        return self.evidence
-
     def heading(self) -> Heading:
         return Heading(self.label, self.value)
 
@@ -78,7 +86,7 @@ class HeadlineFact:
 
 
 @dataclass(frozen=True)
-class LossDriver:
+class LossDriver(_Quoting):
     """A cause the article gives for the loss."""
 
     title: str = field(metadata=spec("The driver in a few words."))
@@ -86,13 +94,6 @@ class LossDriver:
     evidence: str | None = field(
         default=None, metadata=spec("A verbatim excerpt of the source article.", multiline=True)
     )
-
-    QUOTED: ClassVar[str] = "evidence"
-    WHOLE_QUOTE: ClassVar[bool] = False
-
-    @property
-    def quoted(self) -> str | None:
-        return self.evidence
 
     def heading(self) -> Heading:
         return Heading(self.title)
@@ -102,7 +103,7 @@ class LossDriver:
 
 
 @dataclass(frozen=True)
-class CeoQuote:
+class CeoQuote(_Quoting):
     """The chief executive's words, verbatim from the article."""
 
     text: str = field(metadata=spec("The quote, verbatim from the source.", multiline=True))
@@ -113,10 +114,6 @@ class CeoQuote:
     # The item is its own excerpt: it needs no evidence, and shows all of itself collapsed.
     WHOLE_QUOTE: ClassVar[bool] = True
 
-    @property
-    def quoted(self) -> str | None:
-        return self.text
-
     def heading(self) -> Heading:
         attribution = f"{self.speaker}, {self.role}" if self.role else self.speaker
         return Heading(f"\u201c{self.text}\u201d", f"\u2014 {attribution}", aside_below=True)
@@ -126,7 +123,7 @@ class CeoQuote:
 
 
 @dataclass(frozen=True)
-class OpenQuestion:
+class OpenQuestion(_Quoting):
     """Something the article leaves unanswered."""
 
     question: str = field(metadata=spec("The question.", multiline=True))
@@ -136,13 +133,6 @@ class OpenQuestion:
         metadata=spec("The passage of the source that raises it, verbatim.", multiline=True),
     )
 
-    QUOTED: ClassVar[str] = "evidence"
-    WHOLE_QUOTE: ClassVar[bool] = False
-
-    @property
-    def quoted(self) -> str | None:
-        return self.evidence
-
     def heading(self) -> Heading:
         return Heading(self.question)
 
@@ -151,7 +141,7 @@ class OpenQuestion:
 
 
 Item = HeadlineFact | LossDriver | CeoQuote | OpenQuestion
-# Every item class has, besides heading() and details():
+# Every item class has, besides heading() and details() (the first three from _Quoting):
 #   quoted       the text it claims is verbatim from the source article, or None: the
 #                checks look for it there and the source pane highlights it;
 #   QUOTED       the name of the field that holds it, for problems that point at it;

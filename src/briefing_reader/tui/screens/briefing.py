@@ -6,8 +6,7 @@ editor go through :class:`~briefing_reader.briefing_files.ReaderFiles`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -19,6 +18,12 @@ from textual.widgets import Static
 
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.keys import READER
+from briefing_reader.library.reader_search import (
+    Briefings,
+    LibrarySearch,
+    ReaderSearch,
+    going_round,
+)
 from briefing_reader.model import SECTIONS, Item
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
@@ -31,7 +36,6 @@ from briefing_reader.tui.widgets.source import SourceView
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from briefing_reader.library.search import PaneHit
     from briefing_reader.loading import Loaded
     from briefing_reader.tui.widgets.search_line import SearchLine
 
@@ -40,33 +44,6 @@ GRID_FROM = 80  # columns for the 2x2 grid: at 80x24 every pane shows its title 
 WIDE_FROM = 100  # columns for the source article beside the panes (and the library's preview)
 SHORT_BELOW = 30  # rows under which the summary takes one line, so the grid keeps its rows
 TINY_BELOW = (50, 15)
-
-
-class LibrarySearch(Protocol):
-    """What a reader opened from the library asks of it: its search (a LibrarySession).
-
-    Questions, asked of the session rather than by message: n and N need the answer before
-    the key is done, and a message carries nothing back. The session is plain data with no
-    screen behind it, so the reader never reaches the library's screen; what the reader
-    tells the library (a briefing shown, u) goes by message (:mod:`~briefing_reader.tui.
-    messages`), and the library's reload of the open file comes back the same way.
-    """
-
-    def next_match(self, path: str, step: int) -> str | None:
-        """The next (step 1) or previous (-1) briefing with a search match, or None."""
-
-    @property
-    def search_query(self) -> str | None:
-        """The full-text search in force, if any."""
-
-
-class Briefings(Protocol):
-    """What the reader moves through: a list of Loaded, or the library's LazyBriefings."""
-
-    def __len__(self) -> int: ...
-    def __getitem__(self, index: int) -> Loaded: ...
-    def __setitem__(self, index: int, loaded: Loaded) -> None: ...
-    def __iter__(self) -> Iterator[Loaded]: ...
 
 
 class BriefingScreen(Screen["str | None"]):
@@ -99,13 +76,10 @@ class BriefingScreen(Screen["str | None"]):
         self.files = files or ReaderFiles()
         self.current_pane = 1
         self.set_reactive(BriefingScreen.index, index)
-        # The search hit on show, as (section, item) per n/N; where to go after a switch.
-        self._hit = -1
+        self.search = ReaderSearch(library)
+        # The search hit to show once a switch to another briefing is composed.
         self._pending_hit: int | None = None
         self._restore: dict[int, tuple[int, float]] | None = None
-        # A / search typed in the reader: it replaces the library's for n/N, which then step
-        # through this briefing's matches only.
-        self._local_search: str | None = None
 
     @property
     def loaded(self) -> Loaded:
@@ -186,7 +160,7 @@ class BriefingScreen(Screen["str | None"]):
             self.call_after_refresh(self._go_to_hit, hit)
 
     def watch_index(self) -> None:
-        self._hit = -1
+        self.search.hit = -1
         if self.is_mounted:
             self._shown()
 
@@ -283,7 +257,7 @@ class BriefingScreen(Screen["str | None"]):
             return "This is the only briefing."
         if action == "problems" and not self.loaded.problems:
             return "No problems found in this briefing."
-        if action == "next_match" and not self._search_text():
+        if action == "next_match" and not self.search.text:
             return "No search yet: / searches this briefing."
         return None
 
@@ -338,11 +312,8 @@ class BriefingScreen(Screen["str | None"]):
             return
         self.minimize()
         index = self.index + step
-        # Going round is kept (one key gets back to the start), but said, never silent.
-        if index >= len(self.entries):
-            self.notify("Past the last briefing: back to the first.")
-        elif index < 0:
-            self.notify("Before the first briefing: on to the last.")
+        if not 0 <= index < len(self.entries):
+            self.notify(going_round(step, "briefing"))
         self.index = index % len(self.entries)
 
     # --- the source article, copying, opening and editing -------------------------------
@@ -470,21 +441,6 @@ class BriefingScreen(Screen["str | None"]):
         if self.library is not None and briefing is not None:
             self.app.post_message(ToggleRead(briefing.id))
 
-    def _search_text(self) -> str | None:
-        """The search n/N step through: this reader's own, else the library's."""
-        if self._local_search:
-            return self._local_search
-        return self.library.search_query if self.library is not None else None
-
-    def _hits(self) -> list[PaneHit]:
-        from briefing_reader.library.search import pane_hits
-
-        search = self._search_text()
-        briefing = self.loaded.briefing
-        if not search or briefing is None:
-            return []
-        return pane_hits(briefing, search)
-
     async def action_search(self) -> None:
         from briefing_reader.tui.widgets.search_line import SearchLine
 
@@ -499,14 +455,11 @@ class BriefingScreen(Screen["str | None"]):
         if message.input.id != "reader-search":
             return
         message.stop()
-        search = message.value.strip()
         if self.query(SourceView):
             self.action_close_source()  # the matches are shown in the panes
         self._close_search_line()
-        if not search:
+        if not self.search.submit(message.value):
             return
-        self._local_search = search
-        self._hit = -1
         self._mark_search()
         self._go_to_hit(0)
 
@@ -522,97 +475,54 @@ class BriefingScreen(Screen["str | None"]):
             self._focus_pane(self.current_pane)
 
     def action_next_match(self, step: int) -> None:
-        hits = self._hits()
-        target = self._hit + step if self._hit >= 0 or step > 0 else len(hits) - 1
-        if 0 <= target < len(hits):
-            self._go_to_hit(target)
-            return
-        if self._local_search or self.library is None:
-            # Within this briefing, going round as less and vim do, and saying so.
-            if len(hits) == 1:
-                self.notify("The only match in this briefing.")
-            elif hits:
-                self.notify(
-                    "Past the last match: back to the first."
-                    if step > 0
-                    else "Before the first match: on to the last.",
-                )
-            self._go_to_hit(0 if step > 0 else -1)
-            return
-        path = self.library.next_match(str(self.loaded.path), step)
-        index = self._index_of(path) if path is not None else None
-        if index is None:
-            self.notify("No more matches.", severity="warning")
-            return
-        if index == self.index:  # the only briefing with a match: go round within it
-            if hits:
-                self._go_to_hit(0 if step > 0 else len(hits) - 1)
-            return
-        self.minimize()
-        self._pending_hit = 0 if step > 0 else -1
-        self.index = index
-
-    def _index_of(self, path: str) -> int | None:
-        index_of = getattr(self.entries, "index_of", None)
-        if index_of is not None:
-            found: int | None = index_of(path)  # LazyBriefings: no file loaded to look
-            return found
-        for index, loaded in enumerate(self.entries):
-            if str(loaded.path) == path:
-                return index
-        return None
+        outcome = self.search.step(self.entries, self.index, step)
+        if outcome.say:
+            self.notify(outcome.say, severity="warning" if outcome.warning else "information")
+        if outcome.briefing is not None:
+            self.minimize()
+            self._pending_hit = outcome.hit
+            self.index = outcome.briefing
+        elif outcome.hit is not None:
+            self._go_to_hit(outcome.hit)
 
     def show_first_hit(self) -> None:
         """Opened by a search: put the first hit in view once composed."""
         self._pending_hit = 0
 
     def _go_to_hit(self, number: int) -> None:
-        hits = self._hits()
-        if not hits:
+        hit = self.search.go_to(self.loaded.briefing, number)
+        if hit is None:
             self._no_pane_hit()
             return
-        number = number % len(hits)
-        self._hit = number
-        pane_number, item, in_details = hits[number]
-        self._focus_pane(pane_number)
-        pane = self.panes[pane_number - 1]
-        pane.cursor = item
-        if in_details and pane.current is not None and not pane.current.expanded:
+        self._focus_pane(hit.pane)
+        pane = self.panes[hit.pane - 1]
+        pane.cursor = hit.item
+        if hit.in_details and pane.current is not None and not pane.current.expanded:
             pane.action_toggle()
 
     def _no_pane_hit(self) -> None:
         """No item holds the search: show it in the source article, or say where it is."""
-        from briefing_reader.library.search import briefing_hits, text_spans
-
-        search = self._search_text()
-        briefing = self.loaded.briefing
+        briefing, search = self.loaded.briefing, self.search.text
         if not search or briefing is None:
             return
         try:
             article: str | None = self.files.read_source(self.loaded)
         except (OSError, ValueError):
             article = None
-        if article is not None and text_spans(article, search):
-            self.call_later(self._show_in_source, search, article)
-        elif briefing_hits(briefing, search):
-            self.notify(
-                f"\u201c{search}\u201d is not in the panes, only in the title, summary or tags.",
-                markup=False,
-            )
-        else:
-            self.notify(f"Nothing matches \u201c{search}\u201d in this briefing.", markup=False)
+        where = self.search.elsewhere(briefing, article)
+        if where is not None and where.in_source and article is not None:
+            self.call_later(self._show_in_source, search, article, where.say)
+        elif where is not None:
+            self.notify(where.say, markup=False)
 
-    async def _show_in_source(self, search: str, article: str) -> None:
+    async def _show_in_source(self, search: str, article: str, say: str) -> None:
         view = self.query(SourceView).first() if self.query(SourceView) else None
         view = view or await self._open_source(article)
         if view is not None and view.find(search):
-            self.notify(
-                f"\u201c{search}\u201d is not in the panes: shown in the source article.",
-                markup=False,
-            )
+            self.notify(say, markup=False)
 
     def _mark_search(self) -> None:
-        search = self._search_text()
+        search = self.search.text
         for pane in self.panes:
             pane.mark(search)
 

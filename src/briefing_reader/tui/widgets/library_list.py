@@ -49,18 +49,7 @@ class LibraryList(ScrollView, can_focus=True):
         "library-list--match",
     }
 
-    DEFAULT_CSS = """
-    LibraryList {
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
-        & > .library-list--cursor { background: $boost; }
-        &:focus > .library-list--cursor { background: $accent 30%; text-style: bold; }
-        & > .library-list--unread { color: $accent; text-style: bold; }
-        & > .library-list--problem { color: $warning; }
-        & > .library-list--muted { color: $text-muted; }
-        & > .library-list--match { color: $text-accent; text-style: bold underline; }
-    }
-    """
+    # Styled in app.tcss only, with the frame and focus look it shares with the panes.
 
     BINDINGS = bindings(LIBRARY_LIST)
 

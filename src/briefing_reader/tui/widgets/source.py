@@ -21,16 +21,7 @@ class SourceView(VerticalScroll, can_focus=True):
 
     BINDINGS = bindings(SOURCE)
 
-    DEFAULT_CSS = """
-    SourceView {
-        border: round $foreground 35%;
-        border-title-color: $text;
-        padding: 0 1;
-        background: $surface;
-        & > .paragraph { margin-bottom: 1; }
-        &:focus { border: heavy $accent; border-title-color: $accent; }
-    }
-    """
+    # Styled in app.tcss only, with the frame and focus look it shares with the lists.
 
     def __init__(self, title: str, text: str, url: str | None = None) -> None:
         super().__init__(id="source")
