@@ -40,8 +40,11 @@ if TYPE_CHECKING:
     from briefing_reader.tui.widgets.search_line import SearchLine
 
 # Below these sizes the layout changes; see app.tcss for what each class does.
+# Not Textual's HORIZONTAL_/VERTICAL_BREAKPOINTS: they set one class per axis, on a Resize
+# that comes after the first paint (and after our on_resize), while tiny is either axis and
+# wide is also grid; they would need these classes computed here all the same.
 GRID_FROM = 80  # columns for the 2x2 grid: at 80x24 every pane shows its title and first item
-WIDE_FROM = 100  # columns for the source article beside the panes (and the library's preview)
+WIDE_FROM = 100  # columns for the source article beside the panes
 SHORT_BELOW = 30  # rows under which the summary takes one line, so the grid keeps its rows
 TINY_BELOW = (50, 15)
 
