@@ -12,16 +12,7 @@ from briefing_reader.tui.keys import bindings
 class SearchLine(Input):
     """Typed into after ``/``; the screen runs the search on enter and drops it on escape."""
 
-    DEFAULT_CSS = """
-    SearchLine {
-        display: none;
-        height: 1;
-        border: none;
-        padding: 0 1;
-        &:focus { border: none; }
-        &.-shown { display: block; }
-    }
-    """
+    # Styled in app.tcss only, with the library's one-line inputs.
 
     # A binding, not a key handler, so [keys] can remap it and --help tells it.
     BINDINGS = bindings(SEARCH)
