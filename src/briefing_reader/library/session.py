@@ -26,13 +26,15 @@ if TYPE_CHECKING:
     from briefing_reader.library.entries import LazyBriefings
     from briefing_reader.library.prefetch import Prefetch
     from briefing_reader.library.search import TextSearch
-    from briefing_reader.library.watch import Change
+    from briefing_reader.library.watch import Change, FolderWatcher
     from briefing_reader.loading import Loaded
 
 # What a reload found for each path it was told about: the new entry and its search text,
 # or None for a file that is gone.
 Rebuilt = dict[str, tuple[Entry, str] | None]
 Progress = Callable[[int, int], None]
+# Between the parts of the status line.
+STATUS_SEPARATOR = "  \u00b7  "
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Status:
         return (self.count, *self.details, self.sort)
 
     def __str__(self) -> str:
-        return self.indexing if self.indexing is not None else "  \u00b7  ".join(self.parts)
+        return self.indexing if self.indexing is not None else STATUS_SEPARATOR.join(self.parts)
 
 
 class ReadChange(NamedTuple):
@@ -107,7 +109,7 @@ class LibrarySession:
         self.search_sources = False
         self.matches: list[str] = []  # paths with a search match, in list order
         self.open_path: str | None = None  # the briefing the reader shows, if any
-        self.watcher: object | None = None
+        self.watcher: FolderWatcher | None = None
         self.closing = False
         # The search over one index's texts, made on first use; kept with that index, so a
         # search still running on a worker when a reload lands cannot leave the old texts.
@@ -155,7 +157,7 @@ class LibrarySession:
             self.prefetch.cancel()
         watcher = self.watcher
         if watcher is not None:
-            watcher.stop()  # type: ignore[attr-defined]
+            watcher.stop()
 
     # --- what the screen shows -------------------------------------------------------------
 

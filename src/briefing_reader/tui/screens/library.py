@@ -22,7 +22,7 @@ from textual.widgets import Footer, Input, Static
 
 from briefing_reader.keys import LIBRARY
 from briefing_reader.library.index import Entry, Index
-from briefing_reader.library.session import LibrarySession, ReadChange
+from briefing_reader.library.session import STATUS_SEPARATOR, LibrarySession, ReadChange
 from briefing_reader.library.view import LibraryView
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
@@ -85,8 +85,7 @@ class LibraryScreen(Screen[None]):
                 )
                 # select_on_focus: the last query comes back selected, to edit or type over.
                 yield LibrarySearchLine(
-                    placeholder="search every field (ctrl+t: the source articles too)",
-                    id="library-search",
+                    placeholder=_search_placeholder(self.search_sources), id="library-search"
                 )
                 yield LibraryList(self.view, id="library-list")
             yield Preview(id="library-preview")
@@ -152,7 +151,7 @@ class LibraryScreen(Screen[None]):
         joined: list[str | tuple[str, str]] = []
         for part in parts:
             if joined:
-                joined.append(("  \u00b7  ", "$text-muted"))
+                joined.append((STATUS_SEPARATOR, "$text-muted"))
             joined.append(part)
         return Content.assemble(*joined)
 
@@ -301,11 +300,7 @@ class LibraryScreen(Screen[None]):
         message.stop()
         field = self.query_one("#library-search", Input)
         self.search_sources = not self.search_sources
-        field.placeholder = (
-            "search every field and the source articles (ctrl+t: fields only)"
-            if self.search_sources
-            else "search every field (ctrl+t: the source articles too)"
-        )
+        field.placeholder = _search_placeholder(self.search_sources)
         field.border_title = "and sources" if self.search_sources else None
 
     def _clear_filter(self) -> None:
@@ -414,3 +409,10 @@ class LibraryScreen(Screen[None]):
         reloaded = getattr(self.app, "library_reloaded", None)
         if reloaded is not None:
             reloaded(rebuilt)
+
+
+def _search_placeholder(sources: bool) -> str:
+    """What the empty search line says it searches, and what ctrl+t changes that to."""
+    if sources:
+        return "search every field and the source articles (ctrl+t: fields only)"
+    return "search every field (ctrl+t: the source articles too)"
