@@ -404,11 +404,20 @@ def shown(key: str) -> str:
     return _CHARACTERS.get(key, key)
 
 
+def _as_written(keys: list[Key]) -> list[str]:
+    """The keys of ``keys`` as --help writes them, characters first, each once.
+
+    "j, k, down, up" reads better than "down, j, up, k".
+    """
+    names = [shown(name.strip()) for key in keys for name in key.keys.split(",")]
+    ordered = [n for n in names if len(n) == 1] + [n for n in names if len(n) > 1]
+    return list(dict.fromkeys(ordered))
+
+
 def default_keys(binding_id: str) -> list[str]:
     """The default keys of ``binding_id`` as --help writes them: ``["j", "down"]``."""
     (key,) = (key for key in KEYS if key.id == binding_id)
-    names = [shown(name.strip()) for name in key.keys.split(",")]
-    return [n for n in names if len(n) == 1] + [n for n in names if len(n) > 1]
+    return _as_written([key])
 
 
 def intro() -> str:
@@ -436,10 +445,7 @@ def _lines(keys: list[Key]) -> Iterator[tuple[list[Key], str]]:
 
 
 def _key_list(keys: list[Key]) -> str:
-    # Characters first, then named keys: "j, k, down, up" reads better than "down, j, up, k".
-    names = [shown(name.strip()) for key in keys for name in key.keys.split(",")]
-    ordered = [n for n in names if len(n) == 1] + [n for n in names if len(n) > 1]
-    return ", ".join(dict.fromkeys(ordered))
+    return ", ".join(_as_written(keys))
 
 
 def help_text() -> str:
