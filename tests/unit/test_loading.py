@@ -858,9 +858,9 @@ def test_file_exactly_at_the_limit_is_read(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
 def test_endless_file_is_not_read_to_its_end() -> None:
-    """stat says 0 bytes for /dev/zero (and /proc files): reading stops at the limit."""
+    """stat says 0 bytes for /dev/zero: it is refused as a device, never read at all."""
     assert messages(load_file(Path("/dev/zero"))) == [
-        "/dev/zero: error: file is larger than 1,048,576 bytes, the limit for briefings"
+        "/dev/zero: error: cannot read file: it is a device, not a regular file"
     ]
 
 

@@ -19,19 +19,14 @@ No Textual here: this is part of the checks.
 
 from __future__ import annotations
 
-import os
-import stat
 from pathlib import Path, PurePosixPath
 
 from briefing_reader.checks.evidence import normalize
 from briefing_reader.loading import Loaded
+from briefing_reader.loading.regular import NotRegularFile, read_regular
 from briefing_reader.text import clean
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
-
-# A FIFO or a terminal named as the source must not block the reader: open without
-# waiting for a writer, then refuse anything that is not a regular file.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 
 
 class SourceError(ValueError):
@@ -85,20 +80,13 @@ def article_text(path: Path) -> str:
     Raises SourceError when the policy refuses it (not a regular file, too big, not
     UTF-8); OSError, such as FileNotFoundError, passes through.
     """
-    fd = os.open(path, _OPEN_FLAGS)
     try:
-        # fstat of what was opened, not stat of the name: no window for a swap between.
-        mode = os.fstat(fd).st_mode
-    except OSError:
-        os.close(fd)
-        raise
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        kind = "a folder, not a file" if stat.S_ISDIR(mode) else "not a regular file"
-        raise SourceError(path.name, f"is {kind}")
-    with os.fdopen(fd, "rb") as handle:
-        # Read one byte past the limit rather than trust st_size: the file may be growing.
-        data = handle.read(MAX_SOURCE_BYTES + 1)
+        # A FIFO, a terminal or a device named as the source must not block the reader:
+        # the one rule for reading a file someone named, shared with the briefings.
+        data = read_regular(path, MAX_SOURCE_BYTES)
+    except NotRegularFile as exc:
+        kind = "a folder, not a file" if exc.folder else "not a regular file"
+        raise SourceError(path.name, f"is {kind}") from None
     if len(data) > MAX_SOURCE_BYTES:
         raise SourceError(path.name, f"is larger than {MAX_SOURCE_BYTES:,} bytes")
     try:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import NamedTuple
 
 from briefing_reader.loading.build import Marks, build_briefing
 from briefing_reader.loading.problems import BriefingError, Problem, Severity
+from briefing_reader.loading.regular import NotRegularFile, read_regular
 from briefing_reader.loading.yamlsafe import (
     DEFAULT_LOADER,
     MAX_BYTES,
@@ -63,10 +66,10 @@ def load_file(
                     None,
                 ),
             )
-        # Never more than the limit: /dev/zero, a /proc file or a growing file has no
-        # honest size in stat, and must not be read to the end.
-        with path.open("rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        # Never more than the limit: a /proc file or a growing file has no honest size in
+        # stat, and must not be read to the end. A FIFO, a terminal or a device is refused
+        # unopened: reading one would hang, or take the user's keys.
+        data = read_regular(path, MAX_BYTES)
         if len(data) > MAX_BYTES:
             return _failed(
                 path,
@@ -78,6 +81,14 @@ def load_file(
                     None,
                 ),
             )
+    except NotRegularFile as exc:
+        # A folder keeps the system's own words, as an open() of it always said.
+        reason = (
+            os.strerror(errno.EISDIR) if exc.folder else f"it is {exc.kind}, not a regular file"
+        )
+        return _failed(
+            path, name, YamlProblem("unreadable", f"cannot read file: {reason}", None, None)
+        )
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return _failed(
