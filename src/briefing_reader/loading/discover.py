@@ -43,10 +43,36 @@ def discover_names(paths: list[Path]) -> list[str]:
 
 
 def _walk(folder: str) -> list[str]:
+    """Every briefing file under ``folder``, by an explicit stack rather than recursion.
+
+    os.walk recurses on Python 3.11: a tree 1,200 folders deep raised RecursionError.
+    As os.walk did, a link to a folder is not followed (it cannot loop) and a folder that
+    cannot be listed is skipped; whatever else is named *.yaml is taken, a FIFO, a device
+    or a broken link included, so that the library shows it as an error entry.
+    """
     out: list[str] = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        out.extend(
-            os.path.join(root, f) for f in files if f.endswith(SUFFIXES) and not f.startswith(".")
-        )
+    stack = [folder]
+    while stack:
+        root = stack.pop()
+        try:
+            with os.scandir(root) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if _is_dir(entry):
+                if name not in SKIP_DIRS and not entry.is_symlink():
+                    stack.append(entry.path)
+            elif name.endswith(SUFFIXES):
+                out.append(entry.path)
     return out
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop, or a name that cannot be stat'ed: not a folder
+        return False
