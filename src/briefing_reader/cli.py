@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from briefing_reader import __version__
 from briefing_reader.keys import help_text
-from briefing_reader.loading.discover import PathNotFound, discover
+from briefing_reader.loading.discover import discover
+from briefing_reader.streams import run_command, terminal_problem
 
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded, Problem
@@ -128,14 +129,36 @@ def briefing_files(given: list[Path], *, or_default: bool = False) -> list[Path]
     paths = given or (default_paths() if or_default else [])
     if not paths:
         raise UsageError("no briefings: no ./briefings folder here and none bundled; name a PATH")
-    try:
-        found = discover(paths)
-    except PathNotFound as missing:
-        raise UsageError(f"no such file or folder: {missing}") from None
+    found = existing_files(paths)
     if not found:
         where = ", ".join(str(p) for p in paths)
         raise UsageError(f"no briefings (*.yaml) found in {where}")
     return found
+
+
+def existing_files(paths: list[Path]) -> list[Path]:
+    """:func:`discover` over ``paths``, where a missing path stays in its place in the list.
+
+    Loading it then gives an error entry ("cannot read file: No such file or directory"),
+    as a broken file does, and the others are still shown. UsageError when every path is
+    missing: then there is nothing to show.
+    """
+    missing = [path for path in paths if not _exists(path)]
+    if len(missing) == len(paths):
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    if not missing:
+        return discover(paths)
+    found: list[Path] = []
+    for path in paths:
+        # One by one only when something is missing; discover() already drops duplicates.
+        for file in discover([path]) if _exists(path) else [path]:
+            if file not in found:
+                found.append(file)
+    return found
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()  # a broken link is there, and an error entry
 
 
 def load_files(files: list[Path]) -> list[Loaded]:
@@ -153,34 +176,52 @@ def fail(message: str, status: int = 2) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in COMMANDS:
-        return COMMANDS[argv[0]](argv[1:])
-    return read(argv)
+    """The command; ``argv`` None means this process's own arguments and terminal.
+
+    Only then is the terminal looked at before the reader starts (keys from /dev/tty when
+    standard input is not one): a caller passing arguments (a test, a script) brings its
+    own reader.
+    """
+    own = argv is None
+    args = sys.argv[1:] if argv is None else argv
+
+    def command() -> int:
+        if args and args[0] in COMMANDS:
+            return COMMANDS[args[0]](args[1:])
+        return read(args, terminal=own)
+
+    return run_command(command, PROG)
 
 
-def read(argv: list[str]) -> int:
-    """The interactive reader."""
+def read(argv: list[str], *, terminal: bool = False) -> int:
+    """The interactive reader (``terminal``: check this process's terminal first)."""
     # Start-up makes many long-lived objects (modules, widgets, styles) and little garbage:
     # the collector's passes over them only delay the first paint. The app turns it back on
     # once the first screen is drawn (or on any early exit below).
     gc.disable()
     try:
-        return _read(argv)
+        return _read(argv, terminal=terminal)
     finally:
         gc.enable()
 
 
-def _read(argv: list[str]) -> int:
+def _read(argv: list[str], *, terminal: bool) -> int:
     args = build_parser().parse_args(argv)
     paths: list[Path] = args.paths or default_paths()
     dumb = os.environ.get("TERM") == "dumb"
+    # Under `serve` the reader talks to a browser through its pipes, not to a terminal.
+    if terminal and not dumb and not os.environ.get("TEXTUAL_DRIVER"):
+        problem = terminal_problem()
+        if problem:
+            return fail(problem)
     if any(path.is_dir() for path in paths) and not dumb:
         # A folder opens as a library, even an empty one: files may arrive while it is open.
-        missing = [path for path in paths if not path.exists() and not path.is_symlink()]
-        if missing:
-            return fail(f"no such file or folder: {missing[0]}")
-        return _run(args, paths, library=True)
+        present = [path for path in paths if _exists(path)]
+        if not present:
+            return fail(f"no such file or folder: {paths[0]}")
+        # The library lists what is under its folders; a missing path is said once instead.
+        missing = [f"no such file or folder: {path}" for path in paths if not _exists(path)]
+        return _run(args, present, library=True, warnings=missing)
     try:
         entries = load_files(briefing_files(args.paths, or_default=True))
     except UsageError as problem:
@@ -199,7 +240,13 @@ def _read(argv: list[str]) -> int:
     return _run(args, entries, library=False)
 
 
-def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: bool) -> int:
+def _run(
+    args: argparse.Namespace,
+    what: list[Path] | list[Loaded],
+    *,
+    library: bool,
+    warnings: list[str] | None = None,
+) -> int:
     """Run the reader on loaded ``what``, or (``library``) on the library of those paths."""
     prefetch = None
     if library:
@@ -212,7 +259,8 @@ def _run(args: argparse.Namespace, what: list[Path] | list[Loaded], *, library: 
     from briefing_reader.tui import make_app, make_library_app  # Textual from here on
     from briefing_reader.tui.keymap import keymap_warnings
 
-    config, warnings = load_config()
+    config, config_warnings = load_config()
+    warnings = [*(warnings or []), *config_warnings]
     warnings += keymap_warnings(config.keys)  # ids and clashes: only the app knows its bindings
     for warning in warnings:
         print(f"{PROG}: {warning}", file=sys.stderr)
@@ -256,9 +304,9 @@ def validate(argv: list[str]) -> int:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
     args = parser.parse_args(argv)
     try:
-        files = discover(args.paths)
-    except PathNotFound as missing:
-        return fail(f"no such file or folder: {missing}")
+        files = existing_files(args.paths)  # a missing one is checked as unreadable
+    except UsageError as usage:
+        return fail(str(usage))
     from briefing_reader.checks.validate import SourceCache, check_file
     from briefing_reader.output.json_out import problem_as_json
 
@@ -358,18 +406,13 @@ def show(argv: list[str]) -> int:
     except UsageError as problem:
         return fail(str(problem))
     status = 1 if any(entry.briefing is None for entry in entries) else 0
-    try:
-        _show(
-            entries,
-            args.format,
-            args.width,
-            single=len(args.paths) == 1 and len(entries) == 1 and not args.paths[0].is_dir(),
-        )
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # `briefing show ... | head`: the reader has seen enough; say nothing more.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+    # `briefing show ... | head` and a full disk: main's run_command handles both.
+    _show(
+        entries,
+        args.format,
+        args.width,
+        single=len(args.paths) == 1 and len(entries) == 1 and not args.paths[0].is_dir(),
+    )
     return status
 
 
