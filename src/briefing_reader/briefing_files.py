@@ -50,4 +50,16 @@ class ReaderFiles:
         """Run the editor on ``path`` and wait for it. Raises OSError or ValueError."""
         import subprocess
 
+        refuse_programs()
         subprocess.run(self.edit_command(path), check=False)
+
+def refuse_programs() -> None:
+    """Raise OSError (one line) in a `briefing serve` session, which starts no programs.
+
+    Every program the reader starts goes through here: served, the keys come from a web
+    page and the program would run on the server (an editor is a shell there).
+    """
+    from briefing_reader.served import programs_refused
+
+    if refused := programs_refused():
+        raise OSError(refused)

@@ -500,7 +500,9 @@ def serve(argv: list[str]) -> int:
             "\n"
             "It listens on 127.0.0.1, so only this machine can connect, or a browser elsewhere\n"
             "through a tunnel: ssh -L 8000:127.0.0.1:8000 THIS-HOST. --host 0.0.0.0 shares it\n"
-            "with every machine that can reach this one, with no password. Ctrl+C stops it."
+            "with every machine that can reach this one. Either way the printed address holds\n"
+            "a token, which every request needs (no other page can use the server); a served\n"
+            "reader runs no programs (no editor). Ctrl+C stops it."
         ),
         epilog=(
             "examples:\n"
@@ -525,6 +527,7 @@ def serve(argv: list[str]) -> int:
         metavar="N",
         help="port to listen on (default 8000)",
     )
+    add_serve_protection_arguments(parser)
     args = parser.parse_args(argv)
     paths: list[Path] = args.paths or default_paths()
     try:
@@ -533,9 +536,67 @@ def serve(argv: list[str]) -> int:
         return fail(str(problem))
 
     # deferred: textual-serve (and aiohttp) are an optional extra, imported only to serve
+    from briefing_reader.serve import Protection, make_token
     from briefing_reader.serve import serve as serve_briefings
 
-    return serve_briefings(paths, args.host, args.port)
+    token = None if args.no_token else args.token or os.environ.get(SERVE_TOKEN_ENV)
+    protection = Protection(
+        token=token if token or args.no_token else make_token(),
+        allow_hosts=tuple(args.allow_host),
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout * 60.0,
+    )
+    return serve_briefings(paths, args.host, args.port, protection)
+
+
+SERVE_TOKEN_ENV = "BRIEFING_SERVE_TOKEN"
+
+
+def add_serve_protection_arguments(parser: argparse.ArgumentParser) -> None:
+    """`serve`'s guards (briefing_reader.serve_guard): token, hosts, sessions, idle time."""
+    token = parser.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token",
+        metavar="VALUE",
+        help=f"the token the address needs (default: ${SERVE_TOKEN_ENV}, else a new random one)",
+    )
+    token.add_argument(
+        "--no-token",
+        action="store_true",
+        help="no token: any web page in a browser that reaches the port can use it (unsafe)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer to this host name (a proxy's, say); repeatable",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=_number(1),
+        default=8,
+        metavar="N",
+        help="at most N readers at once (default 8); the next tab is told the server is full",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_minutes,
+        default=30.0,
+        metavar="MINUTES",
+        help="close a session after this long with no key or click (default 30)",
+    )
+
+
+def _minutes(value: str) -> float:
+    """An argparse type: a positive number of minutes (0.5 is half a minute)."""
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not minutes > 0 or minutes == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number of minutes")
+    return minutes
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {

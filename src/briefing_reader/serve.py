@@ -3,32 +3,76 @@
 textual-serve is a small web server that starts one process per browser tab, a real
 `briefing` reader that talks to the page over a websocket. It is an optional extra
 (`pip install 'briefing-reader[serve]'`), imported only here and only when serving.
+
+textual-serve checks nothing itself, so what guards it is ours, around it rather than a
+copy of it: briefing_reader.serve_guard's middleware (token, Host, Origin, session cap)
+in front of its routes, and here a count of sessions, an idle timeout and an end for
+every reader whose tab has gone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import secrets
 import shlex
 import socket
 import sys
+import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from briefing_reader.served import SERVED_ENV
+
 if TYPE_CHECKING:
     from aiohttp import web
+    from textual_serve.server import Server
 
+# What a served reader must not inherit from the server's shell (see session_command).
+SERVER_ONLY_ENV = ("TMUX", "STY", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY")
 MISSING_EXTRA = "serving needs the 'serve' extra: pip install 'briefing-reader[serve]'"
 TITLE = "briefing"
+# A reader told to quit (its tab closed, or idle) that has not ended by then is killed.
+QUIT_GRACE_SECONDS = 5.0
+NO_TOKEN_WARNING = (
+    "briefing: warning: --no-token: ANY web page open in a browser that can reach this "
+    "port can start readers, read every briefing and type keys in them"
+)
+
+
+def make_token() -> str:
+    """A fresh random token: 32 bytes (256 bits) from ``secrets``, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class Protection:
+    """How `briefing serve` guards its sessions (see briefing_reader.serve_guard).
+
+    ``token`` None is --no-token; ``idle_timeout`` is in seconds.
+    """
+
+    token: str | None
+    allow_hosts: tuple[str, ...] = ()
+    max_sessions: int = 8
+    idle_timeout: float = 30 * 60.0
 
 
 def session_command(paths: list[Path]) -> str:
     """The shell command textual-serve runs for each browser session.
 
     The paths are made absolute so that it reads the same briefings whatever the server's
-    working directory, and the reader runs under this very interpreter (this venv).
+    working directory, and the reader runs under this very interpreter (this venv). The
+    reader is told it is served (it then starts no programs: see briefing_reader.served),
+    and loses what would lead it to programs on the server: TMUX and STY (tmux's and
+    screen's clipboards), BROWSER, DISPLAY and WAYLAND_DISPLAY (a browser there). Links it
+    opens go to the user's browser through the page instead (textual-serve's open_url).
     """
-    return shlex.join([sys.executable, "-m", "briefing_reader", *(str(p.resolve()) for p in paths)])
+    reader = [sys.executable, "-m", "briefing_reader", *(str(p.resolve()) for p in paths)]
+    unset = [arg for name in SERVER_ONLY_ENV for arg in ("-u", name)]
+    return shlex.join(["env", *unset, f"{SERVED_ENV}=1", *reader])
 
 
 def url_host(host: str) -> str:
@@ -45,14 +89,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def startup_line(host: str, port: int) -> str:
+def startup_line(host: str, port: int, protection: Protection | None = None) -> str:
     url = f"http://{url_host(host)}:{port}"
+    if protection is not None and protection.token:
+        url += "/?token=" + urllib.parse.quote(protection.token, safe="")
     if is_loopback(host):
-        return f"serving briefings at {url} (local only; --host 0.0.0.0 to share)"
-    return (
-        f"serving briefings at {url} (reachable from other machines: anyone who can "
-        "connect can read them)"
-    )
+        where = "local only; --host 0.0.0.0 to share"
+    else:
+        where = "reachable from other machines"
+    if protection is None:
+        return f"serving briefings at {url} ({where})"
+    sessions = f"up to {protection.max_sessions} session"
+    sessions += "s" if protection.max_sessions != 1 else ""
+    token = "token required" if protection.token else "NO TOKEN: any page may connect"
+    return f"serving briefings at {url} ({where}; {token}; origin checked; {sessions})"
 
 
 def cannot_listen(host: str, port: int) -> str | None:
@@ -68,34 +118,61 @@ def cannot_listen(host: str, port: int) -> str | None:
         return error.strerror or str(error)
 
 
-def serve(paths: list[Path], host: str, port: int) -> int:
-    """Serve the reader on ``paths`` at http://host:port until interrupted; the exit status."""
-    try:
-        from textual_serve.server import Server
-    except ImportError:
-        print(f"briefing: error: {MISSING_EXTRA}", file=sys.stderr)
-        return 2
+def make_server(command: str, host: str, port: int, protection: Protection) -> Server:
+    """textual-serve's server for ``command``, with our guard around it (not yet serving).
 
-    sessions: set[asyncio.Task[Any]] = set()
+    Raises ImportError without the 'serve' extra.
+    """
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server
+
+    from briefing_reader.serve_guard import Guard
 
     class BriefingServer(Server):
+        guard: Guard
+        sessions: set[asyncio.Task[Any]]
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(self.guard.middleware)
+            return app
+
         async def on_startup(self, app: web.Application) -> None:
             # One line of ours instead of textual-serve's banner.
-            print(startup_line(host, port), flush=True)
+            print(startup_line(host, port, protection), flush=True)
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             task = asyncio.current_task()
             assert task is not None
-            sessions.add(task)
+            # Counted from here, before textual-serve starts the process: the guard refuses
+            # the next websocket past the cap without starting one.
+            self.sessions.add(task)
+            self.guard.sessions += 1
             try:
                 return await super().handle_websocket(request)
             finally:
-                sessions.discard(task)
+                self.guard.sessions -= 1
+                self.sessions.discard(task)
+
+        async def _process_messages(
+            self, websocket: web.WebSocketResponse, app_service: AppService
+        ) -> None:
+            try:
+                await read_until_idle(
+                    super()._process_messages(websocket, app_service),
+                    websocket,
+                    app_service,
+                    protection.idle_timeout,
+                )
+            finally:
+                # The tab is gone (or idle): textual-serve now tells the reader to quit and
+                # waits for it, for ever if it never does. It does not wait past the grace.
+                end_later(app_service)
 
         async def on_shutdown(self, app: web.Application) -> None:
             # An open tab would otherwise hold Ctrl+C up for aiohttp's 60 s grace period.
             # Cancelled, textual-serve tells each reader to quit and closes its websocket.
-            for task in sessions:
+            for task in self.sessions:
                 task.cancel()
 
         async def handle_index(self, request: web.Request) -> Any:
@@ -105,10 +182,75 @@ def serve(paths: list[Path], host: str, port: int) -> int:
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
+    async def read_until_idle(
+        reading: Any, websocket: web.WebSocketResponse, app_service: AppService, idle: float
+    ) -> None:
+        """Run textual-serve's message loop until the tab closes or sends no input for
+        ``idle`` seconds (keys and mouse are input; the page's pings and focus are not)."""
+        loop = asyncio.get_running_loop()
+        last_input = loop.time()
+        send_bytes = app_service.send_bytes
+
+        async def noted(data: bytes) -> bool:
+            nonlocal last_input
+            last_input = loop.time()
+            return await send_bytes(data)
+
+        app_service.send_bytes = noted  # type: ignore[method-assign]
+        task = asyncio.ensure_future(reading)
+        try:
+            while not task.done():
+                left = last_input + idle - loop.time()
+                if left <= 0:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task
+                    await websocket.close(code=4000, message=b"idle")
+                    return
+                await asyncio.wait({task}, timeout=left)
+            task.result()
+        finally:
+            if not task.done():
+                task.cancel()
+
+    def end_later(app_service: AppService) -> None:
+        # AppService keeps its process private; this is the one place we reach in, to be
+        # sure no reader outlives its tab.
+        process = app_service._process
+        if process is None:
+            return
+
+        def kill() -> None:
+            if process.returncode is None:
+                process.kill()
+
+        asyncio.get_running_loop().call_later(QUIT_GRACE_SECONDS, kill)
+
+    server = BriefingServer(command, host=host, port=port, title=TITLE)
+    server.guard = Guard(
+        bound_host=host,
+        port=port,
+        token=protection.token,
+        allow_hosts=protection.allow_hosts,
+        max_sessions=protection.max_sessions,
+    )
+    server.sessions = set()
+    return server
+
+
+def serve(paths: list[Path], host: str, port: int, protection: Protection | None = None) -> int:
+    """Serve the reader on ``paths`` at http://host:port until interrupted; the exit status."""
+    protection = protection or Protection(token=make_token())
+    try:
+        server = make_server(session_command(paths), host, port, protection)
+    except ImportError:
+        print(f"briefing: error: {MISSING_EXTRA}", file=sys.stderr)
+        return 2
     if reason := cannot_listen(host, port):
         print(f"briefing: error: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return 1
-    server = BriefingServer(session_command(paths), host=host, port=port, title=TITLE)
+    if protection.token is None:
+        print(NO_TOKEN_WARNING, file=sys.stderr, flush=True)
     try:
         server.serve()
     except OSError as error:  # taken in the moment since cannot_listen looked

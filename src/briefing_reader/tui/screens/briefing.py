@@ -416,6 +416,11 @@ class BriefingScreen(Screen["str | None"]):
     def action_edit(self) -> None:
         from textual.app import SuspendNotSupported
 
+        from briefing_reader.served import programs_refused
+
+        if refused := programs_refused():  # a browser session: the editor would be a shell
+            self.notify(refused, severity="warning", markup=False)
+            return
         try:
             with self.app.suspend():
                 self.files.edit(self.loaded.path)
