@@ -20,6 +20,7 @@ from briefing_reader import __version__
 from briefing_reader.keys import help_text
 from briefing_reader.loading.discover import discover
 from briefing_reader.streams import run_command, terminal_problem
+from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded, Problem
@@ -171,7 +172,8 @@ def load_files(files: list[Path]) -> list[Loaded]:
 
 
 def fail(message: str, status: int = 2) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    # Messages name files and folders, and a name can hold escape sequences or a newline.
+    print(f"{PROG}: error: {clean_name(message)}", file=sys.stderr)
     return status
 
 
@@ -263,7 +265,7 @@ def _run(
     warnings = [*(warnings or []), *config_warnings]
     warnings += keymap_warnings(config.keys)  # ids and clashes: only the app knows its bindings
     for warning in warnings:
-        print(f"{PROG}: {warning}", file=sys.stderr)
+        print(f"{PROG}: {clean_name(warning)}", file=sys.stderr)
 
     if library:
         app = make_library_app(
@@ -485,7 +487,8 @@ def new(argv: list[str]) -> int:
         return fail(f"no such file: {args.source}")
     except (OSError, ValueError) as exc:
         return fail(str(exc), status=1)
-    print(f"wrote {written}; edit the '# draft' lines, then run: {PROG} validate {written}")
+    shown = clean_name(written)
+    print(f"wrote {shown}; edit the '# draft' lines, then run: {PROG} validate {shown}")
     return 0
 
 

@@ -3,11 +3,14 @@
 Briefing files are written by hand, copied from others and opened on shared
 servers, so nothing in them may reach the terminal as a control sequence.
 Textual strips only a few control characters itself; everything that comes
-out of a file passes through :func:`clean` at the model's edge.
+out of a file passes through :func:`clean` at the model's edge. File and folder
+names are data too, and so is anything read back from a cache: they pass through
+:func:`clean_name` wherever they become display text.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 # Zero-width and direction-changing characters can hide or reorder text
@@ -42,6 +45,14 @@ _MULTILINE_TABLE = dict(_TABLE)
 _MULTILINE_TABLE[ord("\n")] = "\n"
 _MULTILINE_TABLE[ord("\r")] = ""
 
+# A name is not prose: a newline or tab in it is shown, not folded into a space (a name
+# holding a newline must not pass for one holding a space), and every character stays
+# one character, so offsets into the raw text (search highlights) still fit.
+_NAME_TABLE = dict(_TABLE)
+_NAME_TABLE[ord("\t")] = "\u2409"  # ␉
+_NAME_TABLE[0x2028] = "\ufffd"
+_NAME_TABLE[0x2029] = "\ufffd"
+
 _SPACES = re.compile(r"[ \n]+")
 _TRAILING = re.compile(r"[ ]+\n")
 
@@ -68,3 +79,15 @@ def clean(text: str, *, multiline: bool = False) -> str:
     out = text.replace("\r\n", "\n").replace("\n", " ").replace("\r", " ")
     out = out.translate(_TABLE).replace("\u2028", " ").replace("\u2029", " ")
     return _SPACES.sub(" ", out).strip()
+
+
+def clean_name(name: str | os.PathLike[str]) -> str:
+    """A file or folder name (or a path, or one line naming them) as safe display text.
+
+    Unlike :func:`clean`, nothing is folded, stripped or dropped: each character is kept or
+    replaced by one visible placeholder (``\\x1b`` by ␛, a newline by ␊, U+202E and the
+    undecodable bytes ``os.fsdecode`` smuggles in as lone surrogates by U+FFFD). Text that
+    is already clean comes back unchanged, so cleaning twice is harmless.
+    """
+    text = os.fspath(name)
+    return text if text.isprintable() else text.translate(_NAME_TABLE)

@@ -12,6 +12,7 @@ from briefing_reader.checks.sources import SourceCache, SourceError, source_path
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
 from briefing_reader.model import SECTIONS
+from briefing_reader.text import clean_name
 
 # SourceCache lives in checks.sources; callers of check_file may import it from here too.
 __all__ = ["SourceCache", "check_file", "check_loaded"]
@@ -38,7 +39,8 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
         # Point at the value when we know where it was written, else at its parent.
         node = marks.get(where) or marks.get(where.rsplit(".", 1)[0])
         line, column = node.mark if node else (None, None)
-        found.append(Problem(loaded.name, line, column, severity, code, message))
+        # A message can quote a file's name (a source article's): a name is data.
+        found.append(Problem(loaded.name, line, column, severity, code, clean_name(message)))
 
     for section in SECTIONS:
         for index, item in enumerate(briefing.items(section)):

@@ -19,7 +19,7 @@ from briefing_reader.loading.yamlsafe import (
     parse,
 )
 from briefing_reader.model import Briefing
-from briefing_reader.text import clean
+from briefing_reader.text import clean, clean_name
 
 
 class Loaded(NamedTuple):
@@ -128,8 +128,7 @@ def load_text(
 
 def _display(path: Path, display: str | None) -> str:
     """How the file is named in messages: a file name can hold escape sequences too."""
-    name = display or str(path)
-    return name if name.isprintable() else clean(name)
+    return clean_name(display or str(path))
 
 
 def _problem(name: str, problem: YamlProblem, severity: Severity) -> Problem:

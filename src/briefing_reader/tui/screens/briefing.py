@@ -25,6 +25,7 @@ from briefing_reader.library.reader_search import (
     going_round,
 )
 from briefing_reader.model import SECTIONS, Item
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import KeyFooter
@@ -357,7 +358,12 @@ class BriefingScreen(Screen["str | None"]):
             try:
                 text = self.files.read_source(self.loaded)
             except (OSError, ValueError) as exc:
-                self.notify(str(exc), title="No source to show", severity="warning", markup=False)
+                self.notify(
+                    clean_name(str(exc)),  # it names the file: a name is data
+                    title="No source to show",
+                    severity="warning",
+                    markup=False,
+                )
                 return None
         view = SourceView(briefing.source.title, text, briefing.source.url)
         await self.mount(view)

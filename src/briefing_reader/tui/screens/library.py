@@ -24,6 +24,7 @@ from briefing_reader.keys import LIBRARY
 from briefing_reader.library.index import Entry, Index
 from briefing_reader.library.session import STATUS_SEPARATOR, LibrarySession, ReadChange
 from briefing_reader.library.view import LibraryView
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.screens.briefing import BriefingScreen
@@ -145,7 +146,7 @@ class LibraryScreen(Screen[None]):
             return Content.styled(status.indexing, "$text-muted")
         parts: list[str | tuple[str, str]] = [
             (status.count, "bold"),
-            *status.details,
+            *(clean_name(detail) for detail in status.details),  # a tag may come from the cache
             (status.sort, "$text-muted"),
         ]
         joined: list[str | tuple[str, str]] = []

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 
 from briefing_reader.keys import PROBLEMS
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.screens.text_modal import TextModal
 
@@ -22,7 +23,7 @@ class ProblemsScreen(TextModal):
     def __init__(self, loaded: Loaded) -> None:
         super().__init__()
         self.loaded = loaded
-        self.title_text = f"Problems: {loaded.name or loaded.path}"
+        self.title_text = f"Problems: {clean_name(loaded.name or loaded.path)}"
 
     def body(self) -> Content:
         lines = [

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from briefing_reader.model import META_SEPARATOR
+from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
@@ -47,7 +48,7 @@ def header(loaded: Loaded, position: str) -> Iterator[Widget]:
     to the time before the first paint.
     """
     briefing = loaded.briefing
-    title = briefing.title if briefing and briefing.title else loaded.path.name
+    title = briefing.title if briefing and briefing.title else clean_name(loaded.path.name)
     yield Static(Content.styled(title, "bold"), id="title")
     yield Static(meta_content(loaded, position), id="meta")
     if briefing and loaded.problems:

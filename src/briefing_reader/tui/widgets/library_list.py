@@ -4,6 +4,10 @@ A list of 10,000 widgets (or OptionList options, rebuilt per filter keystroke) c
 this widget holds no per-row objects at all. It renders rows on demand from the
 :class:`~briefing_reader.library.view.LibraryView` (Textual's line API), so moving the
 cursor repaints two lines and filtering repaints one screenful, whatever the library's size.
+
+Every text drawn passes through :func:`~briefing_reader.text.clean_name` here, at render
+time: rows come from file names and from the index cache as well as from the loader, and
+a name or a tampered cache must not reach the terminal as escape sequences.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from textual.strip import Strip
 from briefing_reader.keys import LIBRARY_LIST
 from briefing_reader.library.index import Entry
 from briefing_reader.library.view import FIELDS, LibraryView, shown_date
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 
 CURSOR = "\u258c"  # ▌
@@ -178,7 +183,7 @@ class LibraryList(ScrollView, can_focus=True):
         if entry is None:
             if row == 0 and not len(self.view) and self.empty_message:
                 muted = base + self.get_component_rich_style("library-list--muted")
-                text = set_cell_size("   " + self.empty_message, width)
+                text = set_cell_size("   " + clean_name(self.empty_message), width)
                 return Strip([Segment(text, muted)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         segments = self._row_segments(entry, row, width, base)
@@ -211,11 +216,12 @@ class LibraryList(ScrollView, can_focus=True):
         if entry.id is None:
             # Broken: the file's name, then what is wrong with it, never hidden; it has no
             # subject, period or date, so it takes the whole row.
-            name = entry.path.replace("\\", "/").rsplit("/", 1)[-1]
-            problem_text = _without_location(entry.first_problem or "cannot be read")
+            name = clean_name(entry.path.replace("\\", "/").rsplit("/", 1)[-1])
+            problem_text = clean_name(_without_location(entry.first_problem or "cannot be read"))
             parts = [(name, base), ("  " + problem_text, base + style("library-list--problem"))]
             return segments + _fitted(parts, width - 4)
-        title = entry.title or ""
+        # One character for one: the search's spans are offsets into the raw title.
+        title = clean_name(entry.title or "")
         spans = self.view.spans(row, TITLE)
         segments += _fitted(_highlighted(title, spans, title_style, match), room)
         used = sum(cell_len(s.text) for s in segments)
@@ -223,15 +229,17 @@ class LibraryList(ScrollView, can_focus=True):
         for column, cells in columns:
             segments.append(Segment(" " * GAP, base))
             if column == "subject":
-                text = entry.subject or ""
+                text = clean_name(entry.subject or "")
                 spans = self.view.spans(row, SUBJECT) if text else []
                 parts = _highlighted(text, spans, muted, match)
             elif column == "period":
-                parts = [(entry.period or "", muted)]
+                parts = [(clean_name(entry.period or ""), muted)]
             else:
                 # Undated says so: the file's own day would pass for the briefing's.
                 date = shown_date(entry)
-                parts = [(date, muted) if date else (UNDATED, muted + Style(italic=True))]
+                parts = [
+                    (clean_name(date), muted) if date else (UNDATED, muted + Style(italic=True))
+                ]
             cell = _fitted(parts, cells) if any(text for text, _ in parts) else []
             segments += cell
             segments.append(Segment(" " * (cells - sum(cell_len(c.text) for c in cell)), base))

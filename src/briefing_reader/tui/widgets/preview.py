@@ -1,4 +1,9 @@
-"""The library's preview of the highlighted briefing, beside the list on wide screens."""
+"""The library's preview of the highlighted briefing, beside the list on wide screens.
+
+The entry's own text comes from its file's name and from the index cache, so it is made
+safe here (:func:`~briefing_reader.text.clean_name`); the loaded briefing's text was made
+safe by the loader.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from textual.widgets import Static
 
 from briefing_reader.library.index import Entry
 from briefing_reader.model import META_SEPARATOR, SECTIONS, meta_parts
+from briefing_reader.text import clean_name
 from briefing_reader.tui.widgets.links import linked
 
 if TYPE_CHECKING:
@@ -25,10 +31,12 @@ def preview_content(entry: Entry | None, loaded: Loaded | None = None) -> Conten
     if entry is None:
         return Content.styled("Nothing to preview.", "$text-muted italic")
     name = entry.path.replace("\\", "/").rsplit("/", 1)[-1]
-    lines: list[Content] = [Content.styled(entry.title or name, "bold")]
-    lines.append(Content.styled(META_SEPARATOR.join(meta_parts(entry)), "$text-muted"))
+    lines: list[Content] = [Content.styled(clean_name(entry.title or name), "bold")]
+    meta = META_SEPARATOR.join(meta_parts(entry))
+    lines.append(Content.styled(clean_name(meta), "$text-muted"))
     if entry.tags:
-        lines.append(Content.styled("  ".join(f"#{tag}" for tag in entry.tags), "$text-muted"))
+        tags = "  ".join(f"#{tag}" for tag in entry.tags)
+        lines.append(Content.styled(clean_name(tags), "$text-muted"))
     if entry.first_problem:
         counts = []
         if entry.error_count:
@@ -38,7 +46,7 @@ def preview_content(entry: Entry | None, loaded: Loaded | None = None) -> Conten
         lines += [
             Content(""),
             Content.assemble(("\u26a0 ", "bold $warning"), (", ".join(counts), "bold")),
-            Content(entry.first_problem),
+            Content(clean_name(entry.first_problem)),
         ]
     briefing = loaded.briefing if loaded is not None else None
     if briefing is not None:
