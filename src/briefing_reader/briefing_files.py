@@ -53,6 +53,7 @@ class ReaderFiles:
         refuse_programs()
         subprocess.run(self.edit_command(path), check=False)
 
+
 def refuse_programs() -> None:
     """Raise OSError (one line) in a `briefing serve` session, which starts no programs.
 
