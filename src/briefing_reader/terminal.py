@@ -13,6 +13,7 @@ import subprocess
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 ESC = "\x1b"
@@ -99,7 +100,8 @@ def clipboard_sequences(text: str, env: Mapping[str, str]) -> list[str]:
       ``set-clipboard`` option allows (storing a buffer and forwarding it to the outer
       terminal), and the passthrough-wrapped form, which reaches the outer terminal
       directly when ``allow-passthrough`` is on (also what a tmux nested in tmux needs).
-      Where both work the clipboard is set twice with the same text, which is harmless.
+      Where both work the text lands twice: this is the route only when tmux's options
+      are unknown; :func:`clipboard_route` picks one path once they are.
     - GNU screen (``STY`` set): only the screen-wrapped form; screen knows no OSC 52.
     - Both set: one is nested in the other and the environment cannot say which, since
       the inner one inherits the outer one's variable. The screen-wrapped OSC 52 and the
@@ -125,6 +127,102 @@ def clipboard_sequences(text: str, env: Mapping[str, str]) -> list[str]:
 
 
 Runner = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class TmuxClipboard:
+    """The tmux options that decide which path a copy can take out of a pane.
+
+    ``set_clipboard``: "on" (tmux turns an app's OSC 52 into a paste buffer and forwards
+    it to the outer terminal), "external" (tmux ignores an app's OSC 52 but forwards its
+    own buffers, so ``load-buffer -w`` gets there) or "off" (neither).
+    ``passthrough``: whether a passthrough-wrapped sequence reaches the outer terminal.
+    """
+
+    set_clipboard: str
+    passthrough: bool
+
+
+def tmux_clipboard(env: Mapping[str, str], run: Runner = subprocess.run) -> TmuxClipboard | None:
+    """Ask the tmux server of ``env`` for its clipboard options; None if it cannot be asked.
+
+    One ``tmux display -p`` (no shell), for the pane the app runs in (``TMUX_PANE``), as
+    allow-passthrough may be set per pane. A tmux older than 3.3 has no allow-passthrough
+    option, and passes everything through: an empty answer means on.
+    """
+    if not env.get("TMUX"):
+        return None
+    argv = ["tmux", "display", "-p"]
+    if env.get("TMUX_PANE"):
+        argv += ["-t", env["TMUX_PANE"]]
+    argv.append("#{set-clipboard}|#{allow-passthrough}")
+    try:
+        result = run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=dict(env),
+            timeout=TMUX_TIMEOUT_SECONDS,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = result.stdout
+    answer = (out.decode("utf-8", "replace") if isinstance(out, bytes) else str(out)).strip()
+    setting, _, passthrough = answer.partition("|")
+    if setting not in ("on", "external", "off"):
+        return None
+    return TmuxClipboard(setting, passthrough not in ("0", "off"))
+
+
+@dataclass(frozen=True)
+class ClipboardRoute:
+    """How one copy reaches the clipboard: each destination gets the text exactly once.
+
+    ``sequences`` are written to the terminal in order, ``load_buffer`` runs
+    :func:`tmux_load_buffer`, and ``where`` finishes "Copied ... to": where the text went.
+    """
+
+    sequences: tuple[str, ...]
+    load_buffer: bool
+    where: str
+
+
+def clipboard_route(
+    text: str, env: Mapping[str, str], tmux: TmuxClipboard | None
+) -> ClipboardRoute:
+    """The route for ``text``, given the environment and, inside tmux, its options.
+
+    Inside tmux every path that works is taken once: with ``set-clipboard on`` the bare
+    OSC 52 alone (tmux makes one buffer of it and forwards it; ``load-buffer -w`` as well
+    made a second buffer and a second OSC 52 outside, the passthrough form a third); with
+    ``external`` only ``load-buffer -w`` (tmux ignores the app's OSC 52 and forwards its
+    own buffer); with ``off`` tmux forwards nothing, so the outer terminal is reached by
+    passthrough where allowed and tmux's paste buffer by a plain load-buffer. When tmux
+    cannot be asked (``tmux`` None), or screen and tmux are nested, every form is sent
+    (:func:`clipboard_sequences`), as a copy that might land twice beats none.
+    """
+    in_tmux = bool(env.get("TMUX"))
+    in_screen = bool(env.get("STY"))
+    if not in_tmux:
+        where = "the terminal's clipboard (via screen)" if in_screen else "the clipboard"
+        return ClipboardRoute(tuple(clipboard_sequences(text, env)), False, where)
+    if in_screen or tmux is None:
+        via = "screen and tmux" if in_screen else "tmux"
+        return ClipboardRoute(
+            tuple(clipboard_sequences(text, env)), True, f"the clipboard (via {via})"
+        )
+    if tmux.set_clipboard == "on":
+        return ClipboardRoute((osc52(text),), False, "the clipboard (via tmux)")
+    if tmux.set_clipboard == "external":
+        return ClipboardRoute((), True, "the clipboard (via tmux)")
+    if tmux.passthrough:
+        return ClipboardRoute(
+            (tmux_passthrough(osc52(text)),),
+            True,
+            "the terminal's clipboard (tmux passthrough) and tmux's paste buffer",
+        )
+    return ClipboardRoute((), True, "tmux's paste buffer only (tmux's set-clipboard is off)")
 
 
 def tmux_load_buffer(text: str, env: Mapping[str, str], run: Runner = subprocess.run) -> bool:
@@ -198,6 +296,30 @@ def _safe_url(url: str) -> str | None:
     if scheme in ("http", "https") and not parts.netloc:
         return None
     return urllib.parse.quote(url, safe=_URL_SAFE)
+
+
+# Longer than any server accepts (8 KiB is the usual limit), so longer is no real address;
+# and a 100 KB argument would be shown, logged and passed on in full.
+MAX_BROWSER_URL = 8192
+
+
+def browser_url(url: str) -> str:
+    """``url`` as it may be handed to a browser, or ValueError saying why not (one line).
+
+    Only http and https URLs with a host, no whitespace or control characters, at most
+    :data:`MAX_BROWSER_URL` characters: ``file:``, ``javascript:`` and the like are not
+    for a reader to open, and an http(s) URL cannot look like an option (``--x``).
+    Non-ASCII is percent-encoded, as it is for OSC 8.
+    """
+    if len(url) > MAX_BROWSER_URL:
+        raise ValueError(f"the URL is too long to open ({len(url):,} characters)")
+    scheme = url.partition(":")[0].lower()
+    if scheme not in ("http", "https"):
+        raise ValueError("only http and https URLs are opened")
+    safe = _safe_url(url)
+    if safe is None:
+        raise ValueError("the URL has spaces, control characters or no host")
+    return safe
 
 
 def osc8(url: str, text: str) -> str:

@@ -329,10 +329,18 @@ def _build_parallel(
     # several per worker even out chunks that happen to be slow.
     size = max(1, -(-len(jobs) // (workers * 4)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    from briefing_reader.library.lifeline import exit_with
+
     try:
         with (
             _real_stderr(),
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method)) as pool,
+            # A worker must not outlive a reader killed mid-index (see lifeline).
+            ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context(method),
+                initializer=exit_with,
+                initargs=(os.getpid(),),
+            ) as pool,
         ):
             built: list[_Row] = []
             for rows in pool.map(_build_rows, chunks):  # in order, each as soon as it is done

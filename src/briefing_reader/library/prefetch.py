@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 
 from briefing_reader.library.index import Entry, Index, IndexStats, Progress
+from briefing_reader.library.lifeline import die_with_parent
 
 
 class Prefetch:
@@ -51,6 +52,7 @@ class Prefetch:
         if not hasattr(os, "fork"):
             return None
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         try:
             pid = os.fork()
         except OSError:
@@ -59,6 +61,8 @@ class Prefetch:
             return None
         if pid == 0:  # the child: never returns
             os.close(read_fd)
+            # Killed with the reader: nobody would ever read what it finds.
+            die_with_parent(parent)
             _child(folders, use_cache, write_fd)
         os.close(write_fd)
         return cls(pid, read_fd)

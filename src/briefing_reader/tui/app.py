@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import os
+import signal
 from collections.abc import Callable, MutableSequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,12 @@ if TYPE_CHECKING:
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.config import Config
 from briefing_reader.keys import APP
-from briefing_reader.terminal import clipboard_sequences, tmux_load_buffer
+from briefing_reader.terminal import (  # clipboard_sequences: what older callers import here
+    clipboard_route,
+    clipboard_sequences,  # noqa: F401
+    tmux_clipboard,
+    tmux_load_buffer,
+)
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import ScreenNews
 from briefing_reader.tui.screens.briefing import BriefingScreen
@@ -98,6 +105,9 @@ class BriefingApp(App[None]):
         self._shown_theme = chosen
         self.theme = chosen
         self._gc_paused = False
+        self._signals: list[int] = []  # those _exit_on_signals took over
+        # Where the last copy went ("the clipboard (via tmux)"): the reader's notification.
+        self.clipboard_where = "the clipboard"
         if self.config.keys:
             self.set_keymap(self.config.keys)
 
@@ -108,6 +118,25 @@ class BriefingApp(App[None]):
         # (The CLI may have paused it already, before importing us: resume it all the same.)
         gc.disable()
         self._gc_paused = True
+        if not self.is_headless:  # a test's app must not take over the test run's signals
+            self._exit_on_signals()
+
+    def _exit_on_signals(self) -> None:
+        # SIGTERM (kill, a closing session manager) and SIGHUP (the terminal closed) would
+        # end the process where it stands, leaving the alternate screen, mouse reporting
+        # and a hidden cursor behind: exit as q does instead, with the shell's status for
+        # death by that signal. Not on Windows or outside the main thread: there is no way.
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(signum, self._signalled, signum)
+                self._signals.append(signum)
+
+    def _signalled(self, signum: int) -> None:
+        loop = asyncio.get_running_loop()
+        loop.remove_signal_handler(signum)  # a second one, if the exit hangs, kills for good
+        self._signals.remove(signum)
+        self.exit(return_code=128 + signum)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._resume_gc)
@@ -130,20 +159,66 @@ class BriefingApp(App[None]):
             )
 
     def copy_to_clipboard(self, text: str) -> None:
-        """OSC 52, and what tmux and GNU screen need to pass it on (see terminal.py)."""
+        """OSC 52, or what tmux and GNU screen need to pass it on, once (see terminal.py).
+
+        Sets :attr:`clipboard_where` to where the text went, for the notification.
+        """
         self._clipboard = text  # what Textual's own paste actions read
+        # Asked at each copy, as the user may change the options meanwhile; a local tmux
+        # answers in milliseconds, and one that hangs has hung the user's terminal anyway.
+        tmux = tmux_clipboard(os.environ) if os.environ.get("TMUX") else None
+        route = clipboard_route(text, os.environ, tmux)
+        self.clipboard_where = route.where
         driver = self._driver  # Textual has no public way to write raw escape sequences
         if driver is not None:
-            for sequence in clipboard_sequences(text, os.environ):
+            for sequence in route.sequences:
                 driver.write(sequence)
-        if os.environ.get("TMUX"):
-            # tmux's default `set-clipboard external` ignores OSC 52 from apps: hand it over.
+        if route.load_buffer:
             self.run_worker(
                 lambda: tmux_load_buffer(text, os.environ), thread=True, exit_on_error=False
             )
 
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open ``url`` in the user's browser if it is an http(s) URL, and say so.
+
+        ``o`` and the links in briefing text both come here. The browser is started
+        without a shell and not waited for (see ReaderFiles.open_url); what stops it is
+        said in one line. In a browser session Textual's own way opens it in the user's
+        browser, not on the server.
+        """
+        from briefing_reader.terminal import browser_url
+        from briefing_reader.text import clean
+
+        try:
+            safe = browser_url(url)
+            driver = self._driver
+            if driver is not None and driver.is_web:
+                super().open_url(safe, new_tab=new_tab)
+            else:
+                self.briefing_files.open_url(safe, on_exit=self._browser_exited)
+        except (LookupError, ValueError, OSError) as error:
+            said = clean(str(error))
+            said = said[:1].upper() + said[1:]
+            self.notify(said, title="Not opened", severity="warning", markup=False)
+            return
+        shown = safe if len(safe) <= 200 else safe[:199] + "…"
+        self.notify(shown, title="Opening in the browser", markup=False)
+
+    def _browser_exited(self, status: int) -> None:
+        # Called from the thread that waits for the browser, perhaps after the app ended.
+        if status != 0:
+            with contextlib.suppress(RuntimeError):
+                self.call_from_thread(
+                    self.notify,
+                    f"The browser exited with status {status}.",
+                    severity="warning",
+                )
+
     def on_unmount(self) -> None:
         self._resume_gc()  # in case the app stops before its first refresh
+        loop = asyncio.get_running_loop()
+        while self._signals:  # what comes after the app (the CLI's clean-up) dies as usual
+            loop.remove_signal_handler(self._signals.pop())
 
     def _resume_gc(self) -> None:
         if self._gc_paused:
