@@ -7,7 +7,9 @@ processes when there are many.
 
 The cache is JSON, not pickle: it sits in a user-writable folder, and unpickling a file
 someone else could have written runs their code. Anything wrong with it (missing,
-truncated, garbage, another version) means "no cache": it is rebuilt, never an error.
+truncated, garbage, another version, wrong types, a FIFO or a link to a device in its place,
+absurdly big) means "no cache": it is rebuilt, never an error, and never believed: a row
+is used only for a file the scan found, as the scan found it (size and mtime).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from briefing_reader import __version__
 from briefing_reader.config import cache_dir
-from briefing_reader.files import write_atomic
+from briefing_reader.files import read_limited, write_atomic
 from briefing_reader.loading.discover import discover_names
 
 if TYPE_CHECKING:
@@ -38,6 +40,11 @@ CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
 # The full text of every briefing, for search, apart from the list's entries: it is most of
 # the bytes, and a reader who never searches should not pay to load it (or hold it).
 TEXTS_NAME = f"texts-v{FORMAT_VERSION}.json"
+
+# No reading without end (a link to /dev/zero) or a cache too big to be worth it. An entry is
+# some 400 bytes: 64 MiB is over 150,000 briefings; their texts take many times that.
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+MAX_TEXTS_BYTES = 512 * 1024 * 1024
 
 # Below this many files to parse, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
@@ -322,6 +329,8 @@ def _build_parallel(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from briefing_reader.library.lifeline import exit_with
+
     # Not fork: the reader calls this from a thread of a running app, and forking a
     # process with threads can deadlock a child on a lock some other thread held.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -329,8 +338,6 @@ def _build_parallel(
     # several per worker even out chunks that happen to be slow.
     size = max(1, -(-len(jobs) // (workers * 4)))
     chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-    from briefing_reader.library.lifeline import exit_with
-
     try:
         with (
             _real_stderr(),
@@ -395,7 +402,7 @@ def _still_valid(row: _Row, name: str, stamp: Stamp, source_stamps: dict[str, St
 
 def _read_cache(path: Path) -> tuple[dict[str, _Row], Literal["used", "missing", "invalid"]]:
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_CACHE_BYTES)
     except FileNotFoundError:
         return {}, "missing"
     except OSError:
@@ -409,7 +416,7 @@ def _read_cache(path: Path) -> tuple[dict[str, _Row], Literal["used", "missing",
         ):
             return {}, "invalid"
         scan_ns = document["scan_ns"]
-        if not isinstance(scan_ns, int):
+        if type(scan_ns) is not int:  # not isinstance: JSON's true is no time
             return {}, "invalid"
         rows: dict[str, _Row] = {}
         for raw in document["entries"]:
@@ -495,7 +502,8 @@ def _write_cache(path: Path, rows: list[_Row], scan_ns: int) -> bool:
     # ensure_ascii keeps lone surrogates (from odd file names) writable as \udXXX escapes.
     data = json.dumps(document, separators=(",", ":")).encode("ascii")
     try:
-        write_atomic(path, data)
+        # A link or FIFO where the cache belongs is replaced, not written through.
+        write_atomic(path, data, follow_links=False)
     except OSError:
         return False  # a read-only or full cache folder only costs speed next time
     return True
@@ -517,7 +525,8 @@ def _write_texts(path: Path, rows: list[_Row], texts: dict[str, str]) -> bool:
     }
     data = json.dumps(document, separators=(",", ":")).encode("ascii")
     try:
-        write_atomic(path, data)
+        # A link or FIFO where the cache belongs is replaced, not written through.
+        write_atomic(path, data, follow_links=False)
     except OSError:
         return False
     return True
@@ -527,7 +536,7 @@ def _read_texts(path: Path, wanted: list[Entry]) -> dict[str, str]:
     """The cached texts of ``wanted`` entries whose files are as they were; {} on any fault."""
     stamps = {e.path: (e.size, e.mtime_ns) for e in wanted}
     try:
-        document = json.loads(path.read_bytes())
+        document = json.loads(read_limited(path, MAX_TEXTS_BYTES))
         if (
             document.get("format_version") != FORMAT_VERSION
             or document.get("package_version") != __version__

@@ -7,22 +7,28 @@ Keyed by id, not path: a briefing moved or renamed stays read. The file is small
 (the value is when it was marked read, in Unix seconds). Losing read marks is an annoyance,
 not a reason to stop reading: a corrupt file is moved aside with a one-line warning and the
 reader starts afresh. Two readers open at once each save only their own changes on top of
-what the file holds then, so neither throws the other's marks away.
+what the file holds then, so neither throws the other's marks away; the read-merge-write
+holds a lock on the folder, so two saving at the same moment cannot
+either. A state file that is no regular file (a FIFO, a link to a device) or absurdly big
+is left alone and the marks are not saved for the session.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import time
 from pathlib import Path
 
 from briefing_reader.config import state_dir
-from briefing_reader.files import write_atomic
+from briefing_reader.files import locked, read_limited, write_atomic
 from briefing_reader.text import clean
 
 FORMAT_VERSION = 1
 STATE_NAME = "read.json"
+# Some 40 bytes a mark: room for a million, and no reading without end.
+MAX_BYTES = 64 * 1024 * 1024
 
 
 class _Corrupt(Exception):
@@ -109,25 +115,35 @@ class ReadState:
         """
         if self.readonly or not self._changes:
             return
-        try:
-            merged = _read_file(self.path)
-        except (OSError, _Corrupt, _TooNew):
-            # Nothing usable on disk (load() has dealt with what was there): ours wins.
-            merged = {}
-        for briefing_id, when in self._changes.items():
-            if when is None:
-                merged.pop(briefing_id, None)
-            else:
-                merged[briefing_id] = when
-        document = {"format_version": FORMAT_VERSION, "read": dict(sorted(merged.items()))}
-        data = (json.dumps(document, indent=1, ensure_ascii=True) + "\n").encode("ascii")
-        write_atomic(self.path, data)
+        with locked(self.path.parent):
+            try:
+                merged = _read_file(self.path)
+            except FileNotFoundError:
+                merged = {}
+            except (_Corrupt, _TooNew):
+                # Nothing usable on disk (load() has dealt with what was there): ours wins.
+                merged = {}
+            # Any other OSError: the file is there but unreadable now, and overwriting it
+            # with only our marks would lose everyone else's; the caller says so.
+            for briefing_id, when in self._changes.items():
+                if when is None:
+                    merged.pop(briefing_id, None)
+                else:
+                    merged[briefing_id] = when
+            document = {"format_version": FORMAT_VERSION, "read": dict(sorted(merged.items()))}
+            data = (json.dumps(document, indent=1, ensure_ascii=True) + "\n").encode("ascii")
+            write_atomic(self.path, data)
         self._read = merged
         self._changes.clear()
 
 
 def _read_file(path: Path) -> dict[str, int]:
-    data = path.read_bytes()
+    try:
+        data = read_limited(path, MAX_BYTES)
+    except OSError as error:
+        if error.errno == errno.EFBIG:  # a regular file, only no state of ours: move it aside
+            raise _Corrupt(f"larger than {MAX_BYTES // 2**20} MiB") from error
+        raise
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as error:  # bad JSON or not UTF-8
