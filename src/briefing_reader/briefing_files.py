@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from briefing_reader.loading import Loaded
 
 
@@ -40,18 +42,110 @@ class ReaderFiles:
         """$VISUAL, else $EDITOR, else vi, on ``path``. Raises ValueError (bad quoting)."""
         import shlex
 
-        return [*shlex.split(self.editor()), str(path)]
+        try:
+            argv = shlex.split(self.editor())
+        except ValueError as error:  # "No closing quotation"
+            raise ValueError(f"cannot split the command: {str(error).lower()}") from None
+        if not argv:
+            raise ValueError("the command is empty")
+        name = str(path)
+        # A relative name starting with "-" would be read as an option by the editor.
+        return [*argv, f"./{name}" if name.startswith("-") else name]
 
     def editor(self) -> str:
         """The editor's command line, as the user set it."""
         return os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
 
-    def edit(self, path: Path) -> None:
-        """Run the editor on ``path`` and wait for it. Raises OSError or ValueError."""
+    def checked_edit_command(self, path: Path) -> list[str]:
+        """:meth:`edit_command`, with its program found: ValueError (one line) if not.
+
+        Called before the terminal is handed over, so that a command that cannot run is
+        said on the reader's screen instead of flashing past on a blank one.
+        """
+        import shutil
+
+        argv = self.edit_command(path)
+        if shutil.which(argv[0]) is None:
+            raise ValueError(f"no such program: {argv[0]}")
+        return argv
+
+    def edit(self, path: Path, argv: list[str] | None = None) -> int:
+        """Run the editor (``argv``, else :meth:`edit_command`) on ``path``; its exit status.
+
+        Waits for it. Raises OSError (it could not be started) or ValueError.
+        """
         import subprocess
 
         refuse_programs()
-        subprocess.run(self.edit_command(path), check=False)
+        result = subprocess.run(argv or self.edit_command(path), check=False)
+        return int(getattr(result, "returncode", 0) or 0)
+
+    # --- the browser -------------------------------------------------------------------
+
+    def browser_command(self, url: str) -> list[str]:
+        """The command that opens ``url`` (checked by ``terminal.browser_url``) in a browser.
+
+        ``$BROWSER`` first, read as Python's webbrowser reads it (commands separated by
+        ":", the first one found wins, ``%s`` stands for the URL, else the URL goes last);
+        then ``open`` on macOS, ``xdg-open`` in a graphical session. A console browser
+        (``xdg-open`` without a display falls back to one) would fight the reader for the
+        terminal, so none is looked for. Raises LookupError when no browser is found,
+        ValueError when ``$BROWSER`` cannot be split.
+        """
+        import shlex
+        import shutil
+        import sys
+
+        choices = [choice for choice in os.environ.get("BROWSER", "").split(os.pathsep) if choice]
+        for choice in choices:
+            try:
+                argv = shlex.split(choice)
+            except ValueError as error:
+                raise ValueError(f"cannot split $BROWSER: {str(error).lower()}") from None
+            if argv and argv[-1] == "&":
+                argv.pop()  # webbrowser's "run in the background": we never wait anyway
+            if not argv or shutil.which(argv[0]) is None:
+                continue
+            if any("%s" in arg for arg in argv[1:]):
+                return [argv[0], *(arg.replace("%s", url) for arg in argv[1:])]
+            return [*argv, url]
+        if choices:
+            raise LookupError("no program named in $BROWSER was found")
+        if sys.platform == "darwin" and shutil.which("open"):
+            return ["open", url]
+        graphical = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        if graphical and shutil.which("xdg-open"):
+            return ["xdg-open", url]
+        raise LookupError("no web browser found here (set $BROWSER to one)")
+
+    def open_url(self, url: str, on_exit: Callable[[int], None] | None = None) -> None:
+        """Start the browser on ``url`` and return at once; never through a shell.
+
+        The browser gets no terminal (its input and output are /dev/null, in a session of
+        its own, so it neither reads the reader's keys nor dies with it) and is not waited
+        for here: a browser that stays open must not freeze the reader. A thread waits
+        for it instead, so it leaves no zombie, and calls ``on_exit`` with its status.
+        Raises LookupError (no browser), ValueError (bad ``$BROWSER``) or OSError.
+        """
+        import subprocess
+        import threading
+
+        refuse_programs()
+        process = subprocess.Popen(
+            self.browser_command(url),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+
+        def wait() -> None:
+            status = process.wait()
+            if on_exit is not None:
+                on_exit(status)
+
+        threading.Thread(target=wait, name="browser", daemon=True).start()
 
 
 def refuse_programs() -> None:

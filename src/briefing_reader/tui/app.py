@@ -31,6 +31,7 @@ from briefing_reader.terminal import (  # clipboard_sequences: what older caller
     tmux_clipboard,
     tmux_load_buffer,
 )
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import ScreenNews
 from briefing_reader.tui.screens.briefing import BriefingScreen
@@ -141,7 +142,8 @@ class BriefingApp(App[None]):
     def on_mount(self) -> None:
         self.call_after_refresh(self._resume_gc)
         for warning in self.startup_warnings:
-            self.notify(warning, severity="warning", timeout=8, markup=False)
+            # They name files, folders and themes from the command line and config: data.
+            self.notify(clean_name(warning), severity="warning", timeout=8, markup=False)
 
     def watch_theme(self, theme: str) -> None:
         # Picked in the command palette: remember it for next time.

@@ -6,6 +6,9 @@ editor go through :class:`~briefing_reader.briefing_files.ReaderFiles`.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -84,6 +87,7 @@ class BriefingScreen(Screen["str | None"]):
         # The search hit to show once a switch to another briefing is composed.
         self._pending_hit: int | None = None
         self._restore: dict[int, tuple[int, float]] | None = None
+        self._panes: list[Pane] = []  # as composed
 
     @property
     def loaded(self) -> Loaded:
@@ -92,6 +96,7 @@ class BriefingScreen(Screen["str | None"]):
     def compose(self) -> ComposeResult:
         # Before the widgets exist, and without a restyle: they are styled as they mount.
         tiny = self._apply_size(*self.app.size, update=False)
+        self._panes = []
         position = f"{self.index + 1}/{len(self.entries)}" if len(self.entries) > 1 else ""
         yield from header(self.loaded, position)
         if tiny:
@@ -108,13 +113,17 @@ class BriefingScreen(Screen["str | None"]):
             with Container(id="body"):
                 if briefing.summary:
                     yield Summary(linked(briefing.summary), id="summary")
-                for number, section in enumerate(SECTIONS, start=1):
-                    yield Pane(
+                panes = [
+                    Pane(
                         section,
                         briefing.items(section),
                         number,
                         current=number == self.current_pane,
                     )
+                    for number, section in enumerate(SECTIONS, start=1)
+                ]
+                self._panes = panes
+                yield from panes
         yield KeyFooter()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -186,7 +195,9 @@ class BriefingScreen(Screen["str | None"]):
 
     @property
     def panes(self) -> list[Pane]:
-        return list(self.query(Pane))
+        # Not a query: every key asks (each footer key's check_action does), and a query walks
+        # every widget of the screen, thousands with a big briefing.
+        return [pane for pane in self._panes if pane.parent is not None]
 
     def _focus_pane(self, number: int) -> None:
         panes = self.panes
@@ -404,9 +415,12 @@ class BriefingScreen(Screen["str | None"]):
 
     def _copy(self, text: str, what: str) -> None:
         self.app.copy_to_clipboard(text)
+        # Inside screen or tmux the text may go somewhere else than the clipboard the user
+        # expects (screen's own buffer stays empty): the app says where it went.
+        where = getattr(self.app, "clipboard_where", "the clipboard")
         lines = text.count("\n") + 1
         self.notify(
-            f"Copied {what} ({lines} line{'s' if lines != 1 else ''}) to the clipboard.",
+            f"Copied {what} ({lines} line{'s' if lines != 1 else ''}) to {where}.",
             markup=False,
         )
 
@@ -416,8 +430,8 @@ class BriefingScreen(Screen["str | None"]):
         if not url:
             self.notify("This briefing's source has no URL.", severity="warning")
             return
+        # The app checks it (http and https only), starts the browser and says what it did.
         self.app.open_url(url)
-        self.notify(url, title="Opening the source", markup=False)
 
     def action_edit(self) -> None:
         from textual.app import SuspendNotSupported
@@ -427,18 +441,68 @@ class BriefingScreen(Screen["str | None"]):
         if refused := programs_refused():  # a browser session: the editor would be a shell
             self.notify(refused, severity="warning", markup=False)
             return
+        path = self.loaded.path
+        try:
+            # Checked before the terminal is handed over: said on a blank screen, it is lost.
+            argv = self.files.checked_edit_command(path)
+        except ValueError as exc:
+            self._editor_failed(exc)
+            return
+        status = 0
+        failure: BaseException | None = None
         try:
             with self.app.suspend():
-                self.files.edit(self.loaded.path)
+                # Nothing may leave this block by an exception: Textual takes the terminal
+                # back only when it ends normally, and a missing editor left a blank screen
+                # that ignored q for good.
+                try:
+                    with _editor_keeps_ctrl_c():
+                        status = self.files.edit(path, argv)
+                except (OSError, ValueError, KeyboardInterrupt) as exc:
+                    failure = exc
         except SuspendNotSupported:
             self.notify("This terminal cannot hand over to an editor.", severity="warning")
             return
-        except (OSError, ValueError) as exc:
-            editor = self.files.editor()
-            self.notify(f"Could not run {editor}: {exc}", severity="error", markup=False)
+        if failure is not None:
+            self._editor_failed(failure)
             return
-        # What the editor left, as for a change seen on disk: pane, item and scroll kept.
-        self.reload_current()
+        self._after_edit(status)
+
+    def _editor_failed(self, error: BaseException) -> None:
+        from briefing_reader.text import clean
+
+        said = str(error) or type(error).__name__
+        self.notify(
+            clean(f"Could not run the editor ({self.files.editor()}): {said}"),
+            severity="error",
+            markup=False,
+        )
+
+    def _after_edit(self, status: int) -> None:
+        """Show what the editor left, as for a change seen on disk: pane, item, scroll kept.
+
+        Unless it no longer loads (emptied, deleted, broken): then the briefing stays on
+        screen as it was, and the reader says why, so nothing is lost from view while the
+        user fixes it (press e again).
+        """
+        from briefing_reader.text import clean
+
+        fresh = self.files.reload(self.loaded)
+        said = f"The editor exited with status {status}. " if status else ""
+        if fresh.briefing is None and self.loaded.briefing is not None:
+            why = fresh.errors[0].message if fresh.errors else "it no longer loads"
+            name = self.loaded.name or str(self.loaded.path)
+            self.notify(
+                clean(f"{said}{name}: {why}")
+                + " (still showing the last version that loaded; press e to fix it)",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+            return
+        if said:
+            self.notify(said.strip(), severity="warning", markup=False)
+        self.reload_current(fresh)
 
     def action_problems(self) -> None:
         from briefing_reader.tui.screens.problems import ProblemsScreen
@@ -544,11 +608,33 @@ class BriefingScreen(Screen["str | None"]):
         if message.path == str(self.loaded.path):
             self.reload_current()
 
-    def reload_current(self) -> None:
-        """The open briefing's file changed on disk: show it anew, keeping the places."""
+    def reload_current(self, fresh: Loaded | None = None) -> None:
+        """The open briefing's file changed on disk: show it anew, keeping the places.
+
+        ``fresh``: the file as the caller has just read it again; else it is read here.
+        """
         forget = getattr(self.entries, "forget", None)
         if forget is not None:
             forget(str(self.loaded.path))
-        self.entries[self.index] = self.files.reload(self.loaded)
+        self.entries[self.index] = fresh if fresh is not None else self.files.reload(self.loaded)
         self._restore = {pane.number: (pane.cursor, pane.scroll_y) for pane in self.panes}
         self.refresh(recompose=True)
+
+
+@contextlib.contextmanager
+def _editor_keeps_ctrl_c() -> Iterator[None]:
+    """While the editor runs, Ctrl+C is the editor's: it must not interrupt the reader.
+
+    The terminal is back in cooked mode, so Ctrl+C signals the reader too. A handler that
+    does nothing, not SIG_IGN: the editor would inherit an ignored SIGINT.
+    """
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: None)
+    except ValueError:  # not the main thread: nothing to keep
+        yield
+        return
+    try:
+        yield
+    finally:
+        if previous is not None:  # None: set outside Python, and cannot be put back
+            signal.signal(signal.SIGINT, previous)
