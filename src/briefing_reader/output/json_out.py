@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from briefing_reader.loading import Loaded, Problem
+from briefing_reader.text import clean_name
 
 
 def problem_as_json(problem: Problem) -> dict[str, Any]:
     return {
-        "path": problem.path,
+        "path": clean_name(problem.path),  # what was shown for it (a name is data)
         "line": problem.line,
         "column": problem.column,
         "severity": problem.severity,
@@ -29,7 +30,7 @@ def entry_as_json(loaded: Loaded) -> dict[str, Any]:
     """
     briefing = loaded.briefing
     return {
-        "path": loaded.name or str(loaded.path),
+        "path": clean_name(loaded.name or loaded.path),
         "briefing": dataclasses.asdict(briefing) if briefing is not None else None,
         "problems": [problem_as_json(problem) for problem in loaded.problems],
     }

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from briefing_reader.loading import Loaded
 from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item, Section
 from briefing_reader.output.charset import Fit, fitter
+from briefing_reader.text import clean_name
 
 # Significant anywhere in a line: escapes, code, emphasis, links, strikethrough, table
 # cells; `<` only where it could open HTML or an autolink, `&` only before an entity.
@@ -49,7 +50,7 @@ def render_markdown(loaded: Loaded, fit: Fit = str) -> str:
     if briefing is None:
         errors = len(loaded.errors)
         return (
-            f"# {_heading(md(loaded.name))}\n\n"
+            f"# {_heading(md(clean_name(loaded.name or loaded.path)))}\n\n"
             f"*Could not be loaded ({errors} error{'' if errors == 1 else 's'}).*\n"
         )
     blocks = [f"# {_heading(md(briefing.title))}"]

@@ -26,6 +26,7 @@ from briefing_reader.loading import Loaded, Problem
 from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item
 from briefing_reader.output.charset import Fit, fitter, stream_encoding
 from briefing_reader.terminal import find_urls
+from briefing_reader.text import clean_name
 
 TITLE = "bold"
 META = "dim"
@@ -128,13 +129,13 @@ def print_text(entries: Sequence[Loaded], out: Console, err: Console) -> None:
         if len(entries) > 1:
             if index:
                 out.print()
-            out.print(Rule(Text(fit(loaded.name)), style=META, align="left"))
+            out.print(Rule(Text(fit(clean_name(loaded.name))), style=META, align="left"))
         out.print(text_renderable(loaded, fit))
 
 
 def problem_text(problem: Problem, fit: Fit = str) -> Text:
     return Text.assemble(
-        fit(problem.location()),
+        fit(clean_name(problem.location())),  # it names the file: a name is data
         ": ",
         (problem.severity, SEVERITY.get(problem.severity, "bold")),
         ": ",
@@ -150,7 +151,7 @@ def text_renderable(loaded: Loaded, fit: Fit = str) -> Blocks:
             [
                 Block(
                     Text.assemble(
-                        (fit(loaded.name), TITLE),
+                        (fit(clean_name(loaded.name or loaded.path)), TITLE),
                         f": could not be loaded ({errors} error{'' if errors == 1 else 's'})",
                     )
                 )

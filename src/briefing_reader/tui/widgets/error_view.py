@@ -9,6 +9,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from briefing_reader.text import clean_name
+
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
 
@@ -44,7 +46,7 @@ class ErrorView(VerticalScroll, can_focus=True):
         for problem in self.loaded.problems:
             yield Static(
                 Content.assemble(
-                    (f"{problem.location()}: ", "bold"),
+                    (f"{clean_name(problem.location())}: ", "bold"),  # a name is data
                     (f"{problem.severity}: ", "bold $error"),
                     problem.message,
                 ),
