@@ -72,7 +72,9 @@ def session_command(paths: list[Path]) -> str:
     """
     reader = [sys.executable, "-m", "briefing_reader", *(str(p.resolve()) for p in paths)]
     unset = [arg for name in SERVER_ONLY_ENV for arg in ("-u", name)]
-    return shlex.join(["env", *unset, f"{SERVED_ENV}=1", *reader])
+    # exec: textual-serve's shell becomes the reader, so that ending "the process" (its
+    # kill after the grace) ends the reader rather than orphaning it.
+    return "exec " + shlex.join(["env", *unset, f"{SERVED_ENV}=1", *reader])
 
 
 def url_host(host: str) -> str:
@@ -222,7 +224,8 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
 
         def kill() -> None:
             if process.returncode is None:
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+                    process.kill()
 
         asyncio.get_running_loop().call_later(QUIT_GRACE_SECONDS, kill)
 

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from aiohttp import ClientSession, ClientWebSocketResponse
 
 LOOPBACK = "127.0.0.1"
+TOKEN = "a-fixed-token-for-the-serve-tests-0123"
 # Bounds, not waits: the server listens within a second and a session shows its first pane
 # within another; all three together keep a test under a minute even on a machine at a crawl.
 START_TIMEOUT = 30.0
@@ -75,11 +77,14 @@ def alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def served(*args: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def served(
+    *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "briefing_reader", "serve", *args, "--port", str(port)],
         cwd=ROOT,
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -98,8 +103,11 @@ def served(*args: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
 
 def get(url: str, host: str | None = None) -> tuple[int, str]:
     request = urllib.request.Request(url, headers={"Host": host} if host else {})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.read().decode("utf-8")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
 
 
 async def open_session(port: int) -> tuple[ClientSession, ClientWebSocketResponse]:
@@ -108,7 +116,10 @@ async def open_session(port: int) -> tuple[ClientSession, ClientWebSocketRespons
 
     client = aiohttp.ClientSession()
     try:
-        websocket = await client.ws_connect(f"http://{LOOPBACK}:{port}/ws?width=100&height=30")
+        websocket = await client.ws_connect(
+            f"http://{LOOPBACK}:{port}/ws?width=100&height=30&token={TOKEN}",
+            headers={"Origin": f"http://{LOOPBACK}:{port}"},  # as the page's own script
+        )
         received = b""
         deadline = time.monotonic() + SESSION_TIMEOUT
         while b"Core Scientific" not in received:
@@ -149,13 +160,13 @@ async def stop_during_session(
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_serve_end_to_end(stop: signal.Signals) -> None:
-    with served("briefings/") as (process, port):
-        status, html = get(f"http://{LOOPBACK}:{port}/")
+    with served("briefings/", "--token", TOKEN) as (process, port):
+        status, html = get(f"http://{LOOPBACK}:{port}/?token={TOKEN}")
         assert status == 200
         assert f'data-session-websocket-url="ws://{LOOPBACK}:{port}/ws"' in html
         assert "<div>briefing</div>" in html  # textual-serve's start dialog names the app
         # The page points each browser back at the address it used, not at the bind address.
-        _, tunnelled = get(f"http://{LOOPBACK}:{port}/", host=f"localhost:{port}")
+        _, tunnelled = get(f"http://{LOOPBACK}:{port}/?token={TOKEN}", host=f"localhost:{port}")
         assert f'data-session-websocket-url="ws://localhost:{port}/ws"' in tunnelled
 
         # A browser session runs the real reader on the served briefings, and one still open
@@ -167,7 +178,8 @@ def test_serve_end_to_end(stop: signal.Signals) -> None:
     assert "Traceback" not in err and "Traceback" not in out, (out, err)
     assert err == ""
     assert out.splitlines()[0] == (
-        f"serving briefings at http://{LOOPBACK}:{port} (local only; --host 0.0.0.0 to share)"
+        f"serving briefings at http://{LOOPBACK}:{port}/?token={TOKEN} (local only; --host "
+        "0.0.0.0 to share; token required; origin checked; up to 8 sessions)"
     )
     deadline = time.monotonic() + STOP_TIMEOUT
     while any(alive(pid) for pid in readers) and time.monotonic() < deadline:
@@ -178,7 +190,7 @@ def test_serve_end_to_end(stop: signal.Signals) -> None:
 def test_session_command_is_absolute_and_this_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     command = session_command([Path("briefings"), Path("briefings/core-scientific-2024-q4.yaml")])
-    assert shlex.split(command) == [
+    assert shlex.split(command)[-5:] == [
         sys.executable,
         "-m",
         "briefing_reader",
@@ -233,3 +245,59 @@ def test_serve_checks_paths_before_serving(capsys: pytest.CaptureFixture[str]) -
 def test_serve_is_listed_in_help() -> None:
     assert cli.COMMANDS["serve"] is cli.serve
     assert "briefing serve" in cli.EPILOG
+
+
+def first_line(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    return process.stdout.readline().rstrip("\n")
+
+
+def test_serve_prints_a_fresh_token_url_and_only_it_opens_the_page() -> None:
+    with served("briefings/") as (process, port):
+        line = first_line(process)
+        url = line.split()[3]
+        assert url.startswith(f"http://{LOOPBACK}:{port}/?token=")
+        assert len(url.split("?token=", 1)[1]) >= 22  # 128 bits and more
+        assert "(local only; --host 0.0.0.0 to share; token required; origin checked; up to " in (
+            line
+        )
+        assert get(url)[0] == 200
+        assert get(f"http://{LOOPBACK}:{port}/")[0] == 403
+        assert get(f"http://{LOOPBACK}:{port}/?token=guess")[0] == 403
+    with served("briefings/") as (again, _):
+        assert first_line(again).split()[3] != url  # a new token every start
+
+
+def test_serve_takes_its_token_from_the_environment() -> None:
+    env = {**os.environ, "BRIEFING_SERVE_TOKEN": "from-the-environment-0123456789"}
+    with served("briefings/", "--max-sessions", "3", env=env) as (process, port):
+        assert first_line(process).startswith(
+            f"serving briefings at http://{LOOPBACK}:{port}/?token=from-the-environment-0123456789 "
+        )
+        assert get(f"http://{LOOPBACK}:{port}/?token=from-the-environment-0123456789")[0] == 200
+
+
+def test_no_token_warns_loudly_and_says_so_in_the_startup_line() -> None:
+    with served("briefings/", "--no-token") as (process, port):
+        line = first_line(process)
+        assert get(f"http://{LOOPBACK}:{port}/")[0] == 200
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=STOP_TIMEOUT)
+    assert line == (
+        f"serving briefings at http://{LOOPBACK}:{port} (local only; --host 0.0.0.0 to share; "
+        "NO TOKEN: any page may connect; origin checked; up to 8 sessions)"
+    )
+    assert err.startswith("briefing: warning: --no-token: ANY web page")
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--token", "x", "--no-token"], ["--max-sessions", "0"], ["--idle-timeout", "0"]],
+    ids=["token-and-no-token", "no-sessions", "no-idle-time"],
+)
+def test_serve_options_are_checked(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", str(ROOT / "briefings"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith("briefing serve: error: argument --")
+    assert "Traceback" not in err
