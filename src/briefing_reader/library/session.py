@@ -115,6 +115,12 @@ class LibrarySession:
         # search still running on a worker when a reload lands cannot leave the old texts.
         self._search: tuple[Index, TextSearch] | None = None
         self._save_warned = False
+        # Live reload: changes told but not yet read, latest per path, and whether a rebuild
+        # is under way. One rebuild at a time: two running at once could land out of order,
+        # an older read of a file undoing a newer one for good (the watcher reports each
+        # change once).
+        self._pending: dict[str, Change] = {}
+        self._rebuilding = False
 
     # --- indexing --------------------------------------------------------------------------
 
@@ -302,11 +308,38 @@ class LibrarySession:
         folders = [folder for folder in self.folders if folder.is_dir()]
         if not folders or self.watcher is not None:
             return False
-        watcher = FolderWatcher(folders, on_changes)
+        # What the index holds: the watcher's first batch catches up with whatever changed
+        # between the index's scan and its watches being set up.
+        known = None
+        if self.index is not None:
+            known = {entry.path: (entry.size, entry.mtime_ns) for entry in self.index.entries}
+        watcher = FolderWatcher(folders, on_changes, known=known)
         if not watcher.start():
             return False
         self.watcher = watcher
         return True
+
+    def queue_reload(self, changes: Iterable[Change]) -> bool:
+        """Note ``changes`` to be read; True when a rebuild should start now.
+
+        Changes told while a rebuild runs wait for the next one, which reads the files
+        after they changed: the list converges on the folder however the events fall.
+        """
+        for change in changes:
+            self._pending[str(change.path)] = change
+        return bool(self._pending) and not self._rebuilding
+
+    def take_reload(self) -> list[Change]:
+        """The changes to rebuild now; a rebuild is under way until :meth:`apply_reload`."""
+        changes = sorted(self._pending.values(), key=lambda change: change.path)
+        self._pending.clear()
+        self._rebuilding = bool(changes)
+        return changes
+
+    @property
+    def reload_due(self) -> bool:
+        """Whether changes wait and no rebuild is under way (start one)."""
+        return bool(self._pending) and not self._rebuilding
 
     @staticmethod
     def rebuild(changes: Iterable[Change]) -> Rebuilt:
@@ -328,7 +361,11 @@ class LibrarySession:
         return rebuilt
 
     def apply_reload(self, rebuilt: Rebuilt) -> ReloadResult | None:
-        """Merge ``rebuilt`` into the index and the view; None before the index is read."""
+        """Merge ``rebuilt`` into the index and the view; None before the index is read.
+
+        Ends the rebuild under way, if any: see :attr:`reload_due` for what waits.
+        """
+        self._rebuilding = False
         if self.index is None:
             return None
         entries = {entry.path: entry for entry in self.index.entries}

@@ -1,21 +1,26 @@
 """Live reload without Textual: notice briefing files being added, changed or removed.
 
-:class:`FolderWatcher` watches library folders in a background thread with
-:func:`watchfiles.watch` (inotify on Linux, so the thread sleeps in the kernel rather than
-in a polling loop of ours) and hands each batch of changes to a callback as a sorted list
-of :class:`Change`. Only briefing files count, by the rules of
-:mod:`briefing_reader.loading.discover`: ``*.yaml``/``*.yml``, not hidden, not under
-``SKIP_DIRS`` such as ``sources/``. A changed source article is not reported; it is picked
-up when its briefing is checked again.
+:class:`FolderWatcher` watches library folders in a background thread and hands each batch
+of changes to a callback as a sorted list of :class:`Change`. Only briefing files count, by
+the rules of :mod:`briefing_reader.loading.discover`: ``*.yaml``/``*.yml``, not hidden, not
+under ``SKIP_DIRS`` such as ``sources/``, never through a symlinked folder. A changed source
+article is not reported; it is picked up when its briefing is checked again.
 
-How a batch becomes changes: watchfiles gives a *set* of ``(kind, path)`` per batch, so
-the order of events within it is lost and replaying them ("added then modified") cannot
-be done reliably. Instead each path named in a batch is looked at on disk and compared
-with what this watcher last reported (starting from the files present when it started):
+On Linux the kernel's inotify is used directly (:class:`_Inotify`): one watch per real
+folder, added with ``IN_DONT_FOLLOW``, so a symlink to ``/usr`` inside a library costs no
+watches and nothing outside the library is ever reported (watchfiles, the fallback
+elsewhere, follows symlinked folders and offers no way not to; its events through one are
+dropped). A queue overflow, which loses events, makes the next batch a full rescan.
+
+How a batch becomes changes: the notifier gives a *set* of paths per batch, so the order
+of events within it is lost and replaying them ("added then modified") cannot be done
+reliably. Instead each path named in a batch is looked at on disk and compared with what
+this watcher last reported (starting from ``known``, the signatures the app's index holds,
+or else the files present when it started):
 
 * present, not known before            -> ``added``
 * present, known, size or mtime differ -> ``modified`` (also when the signature is
-  unknown, as for files found at start)
+  unknown, as for files found at start without ``known``)
 * present, known, same size and mtime  -> nothing: already reported as it is now
 * absent, known                        -> ``deleted``
 * absent, never known                  -> nothing (added and deleted within one batch;
@@ -29,25 +34,31 @@ folder's name alone, reports ``deleted`` for each briefing known under it; a fol
 in reports ``added`` for each briefing in it. The app re-stats whatever it is told about, so a
 disagreement about ``added`` versus ``modified`` costs it nothing.
 
+With ``known``, the watcher compares the whole folder with it once its watches are in
+place: a file changed between the app's scan and the watch being set up is reported too.
+
 A file caught mid-write is not reported until its size and mtime hold still for
 ``settle_ms`` (:func:`settled`), so the app does not show a half-written file as broken.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
 import importlib.util
 import logging
 import os
+import select
+import struct
+import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover
-
-if TYPE_CHECKING:
-    from watchfiles import Change as RawKind
 
 __all__ = ["Change", "FolderWatcher", "settled"]
 
@@ -55,6 +66,7 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["added", "modified", "deleted"]
 Signature = tuple[int, int]
+Backend = Literal["auto", "inotify", "watchfiles"]
 
 # A writer that keeps a file changing for longer than this is reported anyway: the app shows
 # whatever it can parse, and the writer's next change brings another event.
@@ -70,6 +82,13 @@ class Change(NamedTuple):
 
     kind: Kind
     path: Path  # as found under the watched folder (folder / relative part), not resolved
+
+
+class Batch(NamedTuple):
+    """What a notifier saw: the absolute paths named, or ``rescan`` when events were lost."""
+
+    paths: set[str]
+    rescan: bool = False
 
 
 def settled(path: Path, settle_ms: int = 100, limit_ms: int = SETTLE_LIMIT_MS) -> bool:
@@ -91,8 +110,10 @@ class FolderWatcher:
     ``on_changes`` **on the watcher thread**: marshal it to the UI (Textual's
     ``call_from_thread``). Events arriving while it runs are kept for the next batch.
 
-    ``debounce_ms`` bounds how long a burst of events is gathered into one batch;
-    ``settle_ms`` is how long a file must hold still before it is reported.
+    ``known`` maps paths (as discovered) to the (size, mtime_ns) the app has for them; with
+    it, the first batch brings the folder up to date with it. ``debounce_ms`` bounds how
+    long a burst of events is gathered into one batch; ``settle_ms`` is how long a file
+    must hold still before it is reported. ``backend`` picks the notifier (tests).
 
     Anything going wrong in the thread, in the watching or in ``on_changes``, ends the
     watching quietly: the reader just stops live-reloading.
@@ -103,13 +124,17 @@ class FolderWatcher:
         folders: list[Path],
         on_changes: Callable[[list[Change]], None],
         *,
+        known: Mapping[str, Signature] | None = None,
         debounce_ms: int = 150,
         settle_ms: int = 100,
+        backend: Backend = "auto",
     ) -> None:
         self._folders = list(folders)
         self._on_changes = on_changes
+        self._initial = dict(known) if known is not None else None
         self._debounce_ms = debounce_ms
         self._settle_ms = settle_ms
+        self._backend: Backend = backend
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         # (absolute path as events name it, folder as given). The resolved form is kept too
@@ -117,29 +142,43 @@ class FolderWatcher:
         self._roots: list[tuple[str, Path]] = []
         # str(folder / relative part) -> signature last reported (None: not yet looked at).
         self._known: dict[str, Signature | None] = {}
+        self._inotify: _Inotify | None = None
 
     @property
     def running(self) -> bool:
         """Whether the watching thread is alive (it ends on stop() or on any error)."""
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def backend(self) -> Backend:
+        """The notifier in use, once started ("auto" before)."""
+        return self._backend
+
     def start(self) -> bool:
         """Start the daemon thread; False (and no thread) when watching is not possible here.
 
         That is: no folders, a folder missing, watchfiles not installed, or no thread to be
-        had. Never raises. watchfiles itself is imported, and the kernel's watches set up,
-        in the thread: importing it costs ~60 ms, too much for the UI thread at start-up.
-        A failure there (inotify limits, a folder removed in the meantime) ends the thread
-        quietly instead; :attr:`running` then turns False. A watcher runs once: after
-        stop(), make a new one.
+        had. Never raises. The kernel's watches are set up in the thread
+        (and watchfiles, when used, imported there: it costs ~60 ms, too much for the UI
+        thread at start-up). A failure there (inotify limits, a folder removed in the
+        meantime) ends the thread quietly instead; :attr:`running` then turns False. A
+        watcher runs once: after stop(), make a new one.
         """
         try:
             if self._thread is not None:
                 return self._thread.is_alive()
             if not self._folders or not all(folder.is_dir() for folder in self._folders):
                 return False
+            # watchfiles is the declared dependency for live reload, on every platform; where
+            # inotify is used directly instead, a missing watchfiles still means none.
             if importlib.util.find_spec("watchfiles") is None:
                 return False
+            backend = self._backend
+            if backend == "auto":
+                backend = "inotify" if _Inotify.available() else "watchfiles"
+            if backend == "inotify" and not _Inotify.available():
+                return False
+            self._backend = backend
             roots = [(_absolute(folder), folder) for folder in self._folders]
             for folder in self._folders:
                 resolved = os.path.realpath(folder).rstrip(os.sep) or os.sep
@@ -165,34 +204,75 @@ class FolderWatcher:
             thread.join(JOIN_TIMEOUT_S)
 
     def _run(self, stop: threading.Event) -> None:
-        watching = None
         try:
-            import watchfiles
-
-            self._known = dict.fromkeys(str(path) for path in discover(self._folders))
-            watching = watchfiles.watch(
-                *[_absolute(folder) for folder in self._folders],
-                watch_filter=self._wanted,
-                debounce=self._debounce_ms,
-                step=min(50, self._debounce_ms),
-                stop_event=stop,
-                raise_interrupt=False,
-                # One unreadable subfolder should not stop the whole library being watched.
-                ignore_permission_denied=True,
-            )
-            for raw in watching:
-                changes = self._collapse(raw, stop)
+            batches = self._inotify_batches(stop) if self._backend == "inotify" else None
+            if batches is None:
+                batches = self._watchfiles_batches(stop)
+            # Watches first, then the look at the folder: a file changed in between raises
+            # an event and is looked at again, instead of being missed.
+            first = next(batches, None)
+            if self._initial is None:
+                self._known = dict.fromkeys(str(path) for path in discover(self._folders))
+            else:
+                self._known = {
+                    path: signature
+                    for path, signature in self._initial.items()
+                    if self._locate(os.path.abspath(path)) is not None
+                }
+                self._deliver(Batch(set(), rescan=True), stop)
+            if first is not None and first.paths:
+                self._deliver(first, stop)
+            for batch in batches:
                 if stop.is_set():
                     break
-                if changes:
-                    self._on_changes(changes)
+                self._deliver(batch, stop)
         except Exception:
             logger.debug("stopped watching %s", self._folders, exc_info=True)
         finally:
-            if watching is not None:
-                # Releases the kernel's watches now rather than whenever the generator is
-                # collected.
-                watching.close()
+            inotify = self._inotify
+            if inotify is not None:
+                inotify.close()
+
+    def _deliver(self, batch: Batch, stop: threading.Event) -> None:
+        changes = self._collapse(batch, stop)
+        if changes and not stop.is_set():
+            self._on_changes(changes)
+
+    def _inotify_batches(self, stop: threading.Event) -> Iterator[Batch]:
+        inotify = _Inotify([absolute for absolute, _ in self._roots[: len(self._folders)]])
+        self._inotify = inotify
+        return self._batches_of(inotify, stop)
+
+    def _batches_of(self, inotify: _Inotify, stop: threading.Event) -> Iterator[Batch]:
+        yield Batch(set())  # the watches are in place
+        while not stop.is_set():
+            batch = inotify.read(self._debounce_ms, min(50, self._debounce_ms), stop)
+            if batch is not None:
+                yield batch
+
+    def _watchfiles_batches(self, stop: threading.Event) -> Iterator[Batch]:
+        import watchfiles
+
+        watching = watchfiles.watch(
+            *[_absolute(folder) for folder in self._folders],
+            watch_filter=lambda kind, path: self._wanted(path),
+            debounce=self._debounce_ms,
+            step=min(50, self._debounce_ms),
+            stop_event=stop,
+            raise_interrupt=False,
+            # One unreadable subfolder should not stop the whole library being watched.
+            ignore_permission_denied=True,
+        )
+        try:
+            # watchfiles sets up its watches before its first batch; the caller's look at
+            # the folder may then race them by a few milliseconds, as it always has.
+            yield Batch(set())
+            for raw in watching:
+                yield Batch({path for _, path in raw if not self._through_link(path)})
+        finally:
+            # Releases the kernel's watches now rather than whenever the generator is
+            # collected.
+            watching.close()
 
     def _locate(self, path: str) -> tuple[str, Path, list[str]] | None:
         """The root containing ``path``, as (its absolute form, folder given, relative parts)."""
@@ -205,36 +285,57 @@ class FolderWatcher:
                 return absolute, folder, path[len(prefix) :].split(os.sep)
         return None
 
-    def _wanted(self, kind: RawKind, path: str) -> bool:
+    def _wanted(self, path: str) -> bool:
         located = self._locate(path)
         if located is None:
             return False
         return not any(part.startswith(".") or part in SKIP_DIRS for part in located[2])
 
-    def _collapse(self, raw: Iterable[tuple[RawKind, str]], stop: threading.Event) -> list[Change]:
-        kinds_by_path: dict[str, set[str]] = {}
-        for raw_kind, path in raw:
-            kinds_by_path.setdefault(path, set()).add(raw_kind.name)
+    def _through_link(self, path: str) -> bool:
+        """Whether ``path`` lies inside a symlinked folder under its root (watchfiles only).
 
+        discover() does not follow those; watchfiles does, and would report files from
+        wherever they lead.
+        """
+        located = self._locate(path)
+        if located is None or len(located[2]) < 2:
+            return False
+        absolute, _, parts = located
+        return os.path.realpath(os.path.dirname(path)) != os.path.join(
+            os.path.realpath(absolute), *parts[:-1]
+        )
+
+    def _collapse(self, batch: Batch, stop: threading.Event) -> list[Change]:
         candidates: dict[str, str] = {}  # str(reported path) -> absolute path, present now
         gone: list[str] = []
-        for path, kinds in kinds_by_path.items():
-            located = self._locate(path)
-            if located is None:
+        if batch.rescan:
+            # Events were lost (or this is the first look): the whole folder is the batch.
+            found: set[str] = set()
+            for absolute, folder in self._roots[: len(self._folders)]:
+                for each in discover([folder]):
+                    key = str(each)
+                    if key not in found:
+                        found.add(key)
+                        relative = each.relative_to(folder).parts
+                        candidates[key] = os.path.join(absolute, *relative)
+            gone.extend(key for key in self._known if key not in found)
+        for named in batch.paths:
+            located = self._locate(named)
+            if located is None or not self._wanted(named):
                 continue
             absolute, folder, parts = located
             reported = folder.joinpath(*parts)
-            if os.path.isdir(path):
+            if os.path.isdir(named):
                 # A folder created, moved or copied in: files already inside it when the
                 # notifier added its watch raise no events of their own.
-                if "added" in kinds and not os.path.islink(path):
-                    for found in discover([reported]):
-                        relative = found.relative_to(folder).parts
-                        candidates[str(found)] = os.path.join(absolute, *relative)
-            elif not os.path.lexists(path):
+                if not os.path.islink(named):
+                    for moved_in in discover([reported]):
+                        relative = moved_in.relative_to(folder).parts
+                        candidates[str(moved_in)] = os.path.join(absolute, *relative)
+            elif not os.path.lexists(named):
                 gone.append(str(reported))
             elif parts and parts[-1].endswith(SUFFIXES):
-                candidates[str(reported)] = path
+                candidates[str(reported)] = named
 
         changes: list[Change] = []
         for key in gone:
@@ -268,9 +369,202 @@ class FolderWatcher:
         changes.sort(key=lambda change: change.path)
         return changes
 
+    @property
+    def watch_count(self) -> int | None:
+        """How many kernel watches this watcher holds (inotify only; None otherwise)."""
+        inotify = self._inotify
+        return len(inotify.folders) if inotify is not None else None
+
+
+# --- inotify ---------------------------------------------------------------------------------
+
+IN_MODIFY = 0x2
+IN_ATTRIB = 0x4
+IN_CLOSE_WRITE = 0x8
+IN_MOVED_FROM = 0x40
+IN_MOVED_TO = 0x80
+IN_CREATE = 0x100
+IN_DELETE = 0x200
+IN_DELETE_SELF = 0x400
+IN_MOVE_SELF = 0x800
+IN_Q_OVERFLOW = 0x4000
+IN_IGNORED = 0x8000
+IN_ONLYDIR = 0x0100_0000
+IN_DONT_FOLLOW = 0x0200_0000
+IN_EXCL_UNLINK = 0x0400_0000
+IN_ISDIR = 0x4000_0000
+IN_NONBLOCK = os.O_NONBLOCK
+IN_CLOEXEC = getattr(os, "O_CLOEXEC", 0o2000000)
+
+_EVENTS = (
+    IN_MODIFY
+    | IN_ATTRIB
+    | IN_CLOSE_WRITE
+    | IN_MOVED_FROM
+    | IN_MOVED_TO
+    | IN_CREATE
+    | IN_DELETE
+    | IN_DELETE_SELF
+    | IN_MOVE_SELF
+    | IN_EXCL_UNLINK
+    | IN_ONLYDIR
+)
+# struct inotify_event: int wd; uint32 mask, cookie, len; char name[len].
+_HEADER = struct.Struct("iIII")
+
+
+class _Inotify:
+    """The kernel's inotify through ctypes: a watch on each real folder, none through links.
+
+    A folder's watch is added when it is created or moved in (and the folder looked into at
+    once: files written before the watch existed are in the batch through its name); a
+    folder moved away loses its watches, which would otherwise go on reporting it under its
+    old name.
+    """
+
+    _libc: ctypes.CDLL | None = None
+
+    @classmethod
+    def available(cls) -> bool:
+        if not sys.platform.startswith("linux"):
+            return False
+        if cls._libc is None:
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+                libc.inotify_init1.argtypes = [ctypes.c_int]
+                libc.inotify_add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
+                libc.inotify_rm_watch.argtypes = [ctypes.c_int, ctypes.c_int]
+            except (OSError, AttributeError):
+                return False
+            cls._libc = libc
+        return True
+
+    def __init__(self, roots: list[str]) -> None:
+        if not self.available() or self._libc is None:
+            raise OSError(errno.ENOSYS, "inotify is not available")
+        self._lib = self._libc
+        fd = self._lib.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if fd < 0:
+            number = ctypes.get_errno()
+            raise OSError(number, os.strerror(number))
+        self.fd: int = fd
+        self.folders: dict[int, str] = {}  # watch descriptor -> folder, absolute
+        self._poll = select.poll()
+        self._poll.register(fd, select.POLLIN)
+        self._roots = roots
+        try:
+            for root in roots:
+                # The folder given may itself be a symlink: that one is followed.
+                self.add_tree(root, follow=True)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+            self.folders.clear()
+
+    def add_tree(self, top: str, *, follow: bool = False) -> None:
+        """Watch ``top`` and every real folder under it that discover() would search.
+
+        Iterative, so a tree thousands of folders deep costs no recursion. Folders that
+        vanish or cannot be read meanwhile are skipped; running out of watches raises.
+        """
+        pending = [(top, follow)]
+        while pending:
+            folder, follow_this = pending.pop()
+            mask = _EVENTS if follow_this else _EVENTS | IN_DONT_FOLLOW
+            wd = self._lib.inotify_add_watch(self.fd, os.fsencode(folder), mask)
+            if wd < 0:
+                number = ctypes.get_errno()
+                if number in (errno.ENOSPC, errno.ENOMEM):
+                    raise OSError(number, f"inotify: {os.strerror(number)}")
+                continue  # gone, not a folder (a symlink), or unreadable
+            self.folders[wd] = folder
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if name.startswith(".") or name in SKIP_DIRS:
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append((entry.path, False))
+            except OSError:
+                continue
+
+    def forget_tree(self, top: str) -> None:
+        """Drop the watches of ``top`` and the folders under it (moved away)."""
+        prefix = top + os.sep
+        for wd, folder in list(self.folders.items()):
+            if folder == top or folder.startswith(prefix):
+                del self.folders[wd]
+                self._lib.inotify_rm_watch(self.fd, wd)
+
+    def read(self, debounce_ms: int, step_ms: int, stop: threading.Event) -> Batch | None:
+        """The next batch: events until none came for ``step_ms``, or ``debounce_ms`` passed.
+
+        None when nothing happened for a while (or stop was set): the caller checks stop.
+        """
+        paths: set[str] = set()
+        rescan = False
+        first: float | None = None
+        while not stop.is_set():
+            if self._poll.poll(step_ms):
+                try:
+                    data = os.read(self.fd, 1 << 16)
+                except BlockingIOError:
+                    data = b""
+                rescan = self._parse(data, paths) or rescan
+                if first is None:
+                    first = time.monotonic()
+                elif time.monotonic() - first > debounce_ms / 1000:
+                    break
+            elif first is not None:
+                break  # quiet for a step: the burst is over
+            else:
+                return None
+        if rescan:
+            # Folders created during the lost events have no watch yet.
+            for root in self._roots:
+                self.add_tree(root, follow=True)
+        if first is None:
+            return None
+        return Batch(paths, rescan)
+
+    def _parse(self, data: bytes, paths: set[str]) -> bool:
+        """Add the paths ``data``'s events name to ``paths``; True on a queue overflow."""
+        overflow = False
+        offset = 0
+        while offset + _HEADER.size <= len(data):
+            wd, mask, _, length = _HEADER.unpack_from(data, offset)
+            offset += _HEADER.size
+            raw = data[offset : offset + length].split(b"\0", 1)[0]
+            offset += length
+            if mask & IN_Q_OVERFLOW:
+                overflow = True
+                continue
+            folder = self.folders.get(wd)
+            if mask & IN_IGNORED:
+                self.folders.pop(wd, None)
+            if folder is None:
+                continue
+            path = os.path.join(folder, os.fsdecode(raw)) if raw else folder
+            if mask & IN_ISDIR and raw:
+                name = os.fsdecode(raw)
+                if mask & (IN_MOVED_FROM | IN_DELETE):
+                    self.forget_tree(path)
+                elif mask & (IN_CREATE | IN_MOVED_TO) and not (
+                    name.startswith(".") or name in SKIP_DIRS
+                ):
+                    self.add_tree(path)
+            paths.add(path)
+        return overflow
+
 
 def _absolute(folder: Path) -> str:
-    # Not resolved: watchfiles names events under the path it was given, and so do we.
+    # Not resolved: the notifiers name events under the path they were given, and so do we.
     return os.path.abspath(folder).rstrip(os.sep) or os.sep
 
 

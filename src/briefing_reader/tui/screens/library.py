@@ -10,6 +10,7 @@ from here tells this screen what it shows by messages (:mod:`briefing_reader.tui
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,8 @@ from briefing_reader.tui.widgets.preview import Preview
 # The preview takes 45% of the width: narrower than this, the list would lose its subject,
 # period and date columns (or most of the title) to it, so the list is shown alone.
 PREVIEW_FROM = 160
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from briefing_reader.library.session import Found, Rebuilt
@@ -390,14 +393,26 @@ class LibraryScreen(Screen[None]):
     def on_unmount(self) -> None:
         self.session.close()
 
-    @work(thread=True, group="reload", exit_on_error=False)
     def _reload(self, changes: Sequence[Change]) -> None:
-        rebuilt = self.session.rebuild(changes)
+        """Take in changed files; they are read on a worker, one rebuild at a time."""
+        if self.session.queue_reload(changes):
+            self._rebuild(self.session.take_reload())
+
+    @work(thread=True, group="reload", exit_on_error=False)
+    def _rebuild(self, changes: Sequence[Change]) -> None:
+        try:
+            rebuilt = self.session.rebuild(changes)
+        except Exception:
+            # Still end the rebuild, or every later change would wait behind it for good.
+            logger.debug("reload of %d files failed", len(changes), exc_info=True)
+            rebuilt = {}
         self.app.call_from_thread(self._reloaded, rebuilt)
 
     def _reloaded(self, rebuilt: Rebuilt) -> None:
         current = self.list.current
         result = self.session.apply_reload(rebuilt)
+        if self.session.reload_due:  # changes told meanwhile: read them now
+            self._rebuild(self.session.take_reload())
         if result is None:
             return  # not indexed yet: the index will have them
         self.list.refresh_rows(keep_path=current.path if current else None)
