@@ -16,7 +16,9 @@ since only it knows them; :func:`key_warnings` locates what it finds.
 A settings file is something people edit by hand, so reading it never fails:
 whatever is wrong becomes a one-line warning located like a compiler message
 (``path:line:col: warning: ...``) and the default takes its place, setting by
-setting, so one typo does not throw away the rest.
+setting, so one typo does not throw away the rest. A file that could never be one (a FIFO,
+a device, over a mebibyte) is not read; a file with thousands of mistakes gives the first
+few warnings and a count of the rest, not thousands of lines.
 """
 
 from __future__ import annotations
@@ -28,12 +30,25 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing_reader.files import write_atomic
+from briefing_reader.files import read_limited, write_atomic
 from briefing_reader.text import clean
 
 APP_DIR = "briefing-reader"
 CONFIG_NAME = "config.toml"
 KNOWN_SETTINGS = ("theme", "keys")
+# A settings file is written by hand: a mebibyte is thousands of times any real one.
+MAX_BYTES = 1024 * 1024
+# More warnings than this are counted, not shown: each is located by scanning the file.
+MAX_WARNINGS = 10
+# Binding ids are two or three names ("pane.down"): deeper tables are mistakes.
+MAX_KEY_DEPTH = 8
+# Theme names are short words; a longer one is no theme, and would fill the warning.
+MAX_THEME_LENGTH = 100
+# Textual's modifiers: a key with another ("ctlr+q") can never be pressed, so a binding to
+# it would take away the default key for nothing.
+_MODIFIERS = frozenset({"ctrl", "alt", "shift", "meta", "super", "hyper"})
+# The app has some hundred binding ids; thousands are a generated file, not settings.
+MAX_BINDINGS = 1000
 
 
 @dataclass(frozen=True)
@@ -114,6 +129,32 @@ def _warn_at(path: Path, text: str, key_path: tuple[str, ...], message: str) -> 
     return _warning(path, line, column, message)
 
 
+class _Warnings:
+    """A file's warnings as they are found: the first MAX_WARNINGS located, the rest counted."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.lines: list[str] = []
+        self.more = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.lines) >= MAX_WARNINGS
+
+    def add(self, key_path: tuple[str, ...], message: str) -> None:
+        if len(self.lines) < MAX_WARNINGS:
+            self.lines.append(_warn_at(self.path, self.text, key_path, message))
+        else:
+            self.more += 1
+
+    def done(self) -> list[str]:
+        if not self.more:
+            return self.lines
+        summary = f"{self.more} more warnings not shown; the settings they name are ignored"
+        return [*self.lines, _warning(self.path, None, None, summary)]
+
+
 def _end_position(text: str) -> tuple[int, int]:
     line = text.count("\n") + 1
     return line, len(text) - (text.rfind("\n") + 1) + 1
@@ -174,109 +215,126 @@ def _flatten(
 ) -> Iterator[tuple[tuple[str, ...], object]]:
     # In TOML, `pane.down = "j"` under [keys] (or a [keys.pane] table) is the nested table
     # {"pane": {"down": "j"}}; the user meant the binding id "pane.down", so join it back.
+    # Past MAX_KEY_DEPTH a table is yielded as the value (and warned about as no string):
+    # thousands of dotted names must not exhaust the recursion or the locating.
     for name, value in table.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and len(prefix) < MAX_KEY_DEPTH:
             yield from _flatten(value, (*prefix, name))
         else:
             yield (*prefix, name), value
 
 
-def _parse_keys(
-    raw: dict[str, object], text: str, path: Path, warnings: list[str]
-) -> dict[str, str]:
+def _impossible(key: str) -> str | None:
+    """Why no terminal can send ``key`` (in Textual's names), or None if it may be a key.
+
+    Only what is certain without Textual: an unknown modifier. Whether a name such as
+    "pageup" exists is the app's to say.
+    """
+    if len(key) == 1:
+        return None  # "+" too
+    for modifier in key.split("+")[:-1]:
+        if modifier and modifier not in _MODIFIERS:
+            known = ", ".join(sorted(_MODIFIERS))
+            return f"{_quote(modifier)} is no modifier; the modifiers are {known}"
+    return None
+
+
+def _parse_keys(raw: dict[str, object], warnings: _Warnings) -> dict[str, str]:
     keys: dict[str, str] = {}
     for key_path, value in _flatten(raw, ("keys",)):
         binding = ".".join(key_path[1:])
         if not isinstance(value, str):
-            warnings.append(
-                _warn_at(
-                    path,
-                    text,
-                    key_path,
-                    f"key binding {_quote(binding)} must be a string of keys such as"
-                    f' "down,j", not {_type_name(value)}; ignored',
-                )
+            warnings.add(
+                key_path,
+                f"key binding {_quote(binding)} must be a string of keys such as"
+                f' "down,j", not {_type_name(value)}; ignored',
             )
             continue
         if not value.isprintable():
-            warnings.append(
-                _warn_at(
-                    path,
-                    text,
-                    key_path,
-                    f"key binding {_quote(binding)} holds a control or invisible character;"
-                    " ignored",
-                )
+            warnings.add(
+                key_path,
+                f"key binding {_quote(binding)} holds a control or invisible character; ignored",
             )
             continue
         # Textual strips each key itself, but "j,,k" or " " would become empty key names.
-        normalised = ",".join(part.strip() for part in value.split(",") if part.strip())
-        if not normalised:
-            # Textual treats an empty key list as "no override", not as "unbind": say so.
-            warnings.append(
-                _warn_at(path, text, key_path, f"key binding {_quote(binding)} is empty; ignored")
+        parts = [part.strip() for part in value.split(",") if part.strip()]
+        possible = [part for part in parts if _impossible(part) is None]
+        for part in parts:
+            if (why := _impossible(part)) is not None:
+                rest = "" if possible else "; using the default keys"
+                warnings.add(
+                    key_path,
+                    f"key binding {_quote(binding)}: {_quote(part)} is no key ({why});"
+                    f" ignored{rest}",
+                )
+        if parts and not possible:
+            continue
+        if len(keys) >= MAX_BINDINGS and binding not in keys:
+            warnings.add(
+                key_path, f"more than {MAX_BINDINGS} key bindings; {_quote(binding)} ignored"
             )
             continue
+        normalised = ",".join(possible)
+        if not normalised:
+            # Textual treats an empty key list as "no override", not as "unbind": say so.
+            warnings.add(key_path, f"key binding {_quote(binding)} is empty; ignored")
+            continue
         if binding in keys:
-            warnings.append(
-                _warn_at(
-                    path,
-                    text,
-                    key_path,
-                    f"key binding {_quote(binding)} is set twice; the later one is used",
-                )
+            warnings.add(
+                key_path,
+                f"key binding {_quote(binding)} is set twice; the later one is used",
             )
         keys[binding] = normalised
     return keys
 
 
 def _validate(raw: dict[str, object], text: str, path: Path) -> tuple[Config, list[str]]:
-    warnings: list[str] = []
+    warnings = _Warnings(path, text)
     theme: str | None = None
     keys: dict[str, str] = {}
     for name, value in raw.items():
         if name == "theme":
             if not isinstance(value, str):
-                warnings.append(
-                    _warn_at(
-                        path,
-                        text,
-                        (name,),
-                        f'"theme" must be a string such as "textual-dark", not'
-                        f" {_type_name(value)}; using the default theme",
-                    )
+                warnings.add(
+                    (name,),
+                    f'"theme" must be a string such as "textual-dark", not'
+                    f" {_type_name(value)}; using the default theme",
                 )
             elif not value.strip():
-                warnings.append(
-                    _warn_at(path, text, (name,), '"theme" is empty; using the default theme')
+                warnings.add((name,), '"theme" is empty; using the default theme')
+            elif not value.isprintable():
+                # It would reach the screen in the app's "unknown theme" message.
+                warnings.add(
+                    (name,),
+                    '"theme" holds a control or invisible character; using the default theme',
+                )
+            elif len(value) > MAX_THEME_LENGTH:
+                warnings.add(
+                    (name,),
+                    f'"theme" is {len(value):,} characters long, no theme name;'
+                    " using the default theme",
                 )
             else:
                 theme = value.strip()
         elif name == "keys":
             if isinstance(value, dict):
-                keys = _parse_keys(value, text, path, warnings)
+                keys = _parse_keys(value, warnings)
             else:
-                warnings.append(
-                    _warn_at(
-                        path,
-                        text,
-                        (name,),
-                        '"keys" must be a [keys] table of binding ids to keys, such as'
-                        f' "pane.down" = "down,j", not {_type_name(value)}; using the default keys',
-                    )
+                warnings.add(
+                    (name,),
+                    '"keys" must be a [keys] table of binding ids to keys, such as'
+                    f' "pane.down" = "down,j", not {_type_name(value)}; using the default keys',
                 )
+        elif warnings.full:
+            warnings.add((name,), "")  # only counted: no need to word it
         else:
             known = ", ".join(KNOWN_SETTINGS)
-            warnings.append(
-                _warn_at(
-                    path,
-                    text,
-                    (name,),
-                    f"unknown setting {_quote(name)} ignored (known: {known})"
-                    + did_you_mean(name, KNOWN_SETTINGS),
-                )
+            warnings.add(
+                (name,),
+                f"unknown setting {_quote(name)} ignored (known: {known})"
+                + did_you_mean(name, KNOWN_SETTINGS),
             )
-    return Config(theme=theme, keys=keys), warnings
+    return Config(theme=theme, keys=keys), warnings.done()
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -300,16 +358,24 @@ def key_warnings(problems: Iterable[tuple[str, str]], path: Path | None = None) 
     if not problems:
         return []
     try:
-        text = path.read_bytes().removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
+        data = read_limited(path, MAX_BYTES)
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace")
     except OSError:
         text = ""
     warnings = []
+    if len(problems) > MAX_WARNINGS:
+        summary = f"{len(problems) - MAX_WARNINGS} more warnings about [keys] not shown"
+        problems = problems[:MAX_WARNINGS]
+    else:
+        summary = ""
     for binding, message in problems:
         # `pane.down = ...` (dotted: nested tables) or `"pane.down" = ...` (one quoted key).
         line, column = _locate(text, ("keys", *binding.split(".")))
         if line is None:
             line, column = _locate(text, ("keys", binding))
         warnings.append(_warning(path, line, column, message))
+    if summary:
+        warnings.append(_warning(path, None, None, summary))
     return warnings
 
 
@@ -323,7 +389,7 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
     if path is None:
         path = config_path()
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_BYTES)
     except FileNotFoundError:
         return Config(), []
     except OSError as error:
@@ -445,7 +511,7 @@ def save_theme(theme: str, path: Path | None = None) -> None:
     if path is None:
         path = config_path()
     try:
-        data = path.read_bytes()
+        data = read_limited(path, MAX_BYTES)  # a FIFO would hang the save, /dev/zero fill memory
     except FileNotFoundError:
         data = b""
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
