@@ -135,6 +135,10 @@ _INDEX = b"i"
 def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
     code = 0
     try:
+        # The reader draws on this terminal: nothing of ours (nor of the resource tracker
+        # our worker pool starts, which warns of leaked semaphores when the reader kills
+        # us mid-index) may write on it.
+        _silence()
         with os.fdopen(write_fd, "wb") as out:
 
             def progress(done: int, total: int) -> None:
@@ -158,3 +162,12 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
         code = 1  # the parent sees the pipe close without an index and indexes itself
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
+
+
+def _silence() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+    finally:
+        os.close(devnull)
