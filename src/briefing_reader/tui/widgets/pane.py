@@ -14,6 +14,14 @@ from briefing_reader.model import Item, Section
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
+# A pane holds at most WINDOW item widgets. Textual lays out, maps and restyles every widget
+# of a screen on each layout change (a footer update after any key is one), so a pane of
+# thousands took seconds per key; its widgets are the items around the cursor instead.
+# Both numbers are many screenfuls: a page up or down stays inside the window.
+WINDOW = 240
+# How near the window's end the cursor may come before the window moves to centre it.
+MARGIN = 60
+
 
 class Pane(VerticalScroll, can_focus=True):
     """One of the four panes. It holds focus itself and moves a highlight over its items.
@@ -48,13 +56,28 @@ class Pane(VerticalScroll, can_focus=True):
         self.border_title = Content(f"{number} {section.title}")
         if len(items) > 1:
             self.border_subtitle = Content(f"{len(items)} items")
+        # The item widgets that exist, in order: items[_first : _first + len(_views)].
+        self._views: list[ItemView] = []
+        self._first = 0
+        self._highlighted: ItemView | None = None
+        # What outlives an item's widget leaving the window: which are expanded, the search.
+        self._expanded: set[int] = set()
+        self._search: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="pane-preview")
         if not self.items:
             yield Static(Content(self.section.empty), classes="pane-empty")
-        for index, item in enumerate(self.items):
-            yield ItemView(item, index, highlight=index == 0)
+        self._views = [self._view(index) for index in range(min(len(self.items), WINDOW))]
+        self._highlighted = self._views[0] if self._views else None
+        yield from self._views
+
+    def _view(self, index: int) -> ItemView:
+        view = ItemView(self.items[index], index, highlight=index == self.cursor)
+        if index in self._expanded:
+            view.set_expanded(True)
+        view.mark(self._search)
+        return view
 
     def watch_has_focus(self, has_focus: bool) -> None:
         # Textual restyles the pane and its items on every focus change, by default through
@@ -71,12 +94,13 @@ class Pane(VerticalScroll, can_focus=True):
 
     @property
     def item_views(self) -> list[ItemView]:
-        return list(self.query(ItemView))
+        """The items' widgets: every item's, or in a big pane those around the cursor."""
+        return list(self._views)
 
     @property
     def current(self) -> ItemView | None:
-        views = self.item_views
-        return views[self.cursor] if 0 <= self.cursor < len(views) else None
+        offset = self.cursor - self._first
+        return self._views[offset] if 0 <= offset < len(self._views) else None
 
     class Moved(Message):
         """Sent when the highlight moves to another item, so the source pane can follow."""
@@ -109,16 +133,56 @@ class Pane(VerticalScroll, can_focus=True):
 
     def _show_cursor(self, focused: bool | None = None) -> None:
         focused = self.has_focus if focused is None else focused
+        self._follow_cursor()
         current = self.current
-        for view in self.item_views:
-            view.set_class(view is current, "-highlight")
+        # Only the two items whose look changes are restyled.
+        if self._highlighted is not current:
+            if self._highlighted is not None:
+                self._highlighted.set_class(False, "-highlight")
+            if current is not None:
+                current.set_class(True, "-highlight")
+            self._highlighted = current
         preview = self.query_one(".pane-preview", Static)
         show_preview = bool(current and current.has_details and not current.expanded)
         preview.set_class(show_preview and focused, "-shown")
         if current is not None:
             if show_preview:
-                preview.update(details_content(current.item.details()))
+                preview.update(details_content(current.details))
             self.call_after_refresh(self.scroll_to_widget, current, animate=False)
+
+    def _follow_cursor(self) -> None:
+        """Move the window of item widgets so the cursor is well inside it."""
+        total, first, end = len(self.items), self._first, self._first + len(self._views)
+        cursor = self.cursor
+        if (first == 0 or cursor >= first + MARGIN) and (end == total or cursor < end - MARGIN):
+            return
+        start = max(0, min(cursor - WINDOW // 2, total - WINDOW))
+        stop = start + WINDOW
+        kept = [view for view in self._views if start <= view.index < stop]
+        gone = [view for view in self._views if not start <= view.index < stop]
+        above = [self._view(index) for index in range(start, min(first, stop))]
+        below = [self._view(index) for index in range(max(end, start), stop)]
+        # Where a kept item is on screen, to put it back there once the window has moved.
+        anchor = kept[0] if kept else None
+        if anchor is not None and self._highlighted in kept:
+            anchor = self._highlighted
+        on_screen = anchor.virtual_region.y - self.scroll_y if anchor is not None else 0.0
+        if self._highlighted in gone:
+            self._highlighted = None
+        self.remove_children(gone)
+        if above and kept:
+            self.mount_all(above, before=kept[0])
+        elif above:
+            self.mount_all(above)
+        if below:
+            self.mount_all(below)
+        self._views, self._first = above + kept + below, start
+        if anchor is not None:
+            self.call_after_refresh(self._keep_on_screen, anchor, on_screen)
+
+    def _keep_on_screen(self, anchor: ItemView, on_screen: float) -> None:
+        if anchor.is_attached:
+            self.scroll_to(y=anchor.virtual_region.y - on_screen, animate=False, immediate=True)
 
     def _move_to(self, index: int) -> None:
         if self.items:
@@ -134,11 +198,12 @@ class Pane(VerticalScroll, can_focus=True):
         self._move_to(len(self.items) - 1)
 
     def action_page(self, direction: int) -> None:
-        views = self.item_views
-        if not views:
+        views = self._views
+        current = self.current
+        if current is None:
             return
         height = max(1, self.scrollable_content_region.height)
-        target = views[self.cursor].virtual_region.y + direction * height
+        target = current.virtual_region.y + direction * height
         if direction > 0:
             candidates = [v.index for v in views if v.virtual_region.y <= target]
             self._move_to(max(max(candidates, default=0), self.cursor + 1))
@@ -151,11 +216,15 @@ class Pane(VerticalScroll, can_focus=True):
         if self.items:
             self.set_reactive(Pane.cursor, max(0, min(cursor, len(self.items) - 1)))
             self._show_cursor()
-        self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
+        if len(self.items) <= WINDOW:
+            # A big pane's scroll is within its window, which may have been elsewhere before:
+            # there, showing the cursor's item is what keeps the place.
+            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False)
 
     def mark(self, query: str | None) -> None:
         """Highlight ``query`` in every item (a full-text search), or stop highlighting."""
-        for view in self.item_views:
+        self._search = query
+        for view in self._views:
             view.mark(query)
 
     # Replaces DOMNode's toggle(attribute) action, which no pane binding uses: Enter's action
@@ -164,4 +233,8 @@ class Pane(VerticalScroll, can_focus=True):
         current = self.current
         if current is not None:
             current.set_expanded(not current.expanded)
+            if current.expanded:
+                self._expanded.add(current.index)
+            else:
+                self._expanded.discard(current.index)
             self._show_cursor()
