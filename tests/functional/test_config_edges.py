@@ -204,3 +204,43 @@ async def test_a_reader_with_a_full_config_disk_keeps_its_theme(
     assert len(shown) == 1 and "could not save the theme" in shown[0]
     assert not config_path().exists()
     assert not list(config_path().parent.glob("*.tmp"))
+
+
+# Picks a theme over and over, as fast as it can: each pick rewrites the settings file.
+_THEME_SAVER = """
+import sys
+from pathlib import Path
+from briefing_reader.config import save_theme
+path = Path(sys.argv[1])
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    save_theme("nord" if n % 2 else "textual-light", path)
+"""
+
+
+def test_kill_9_mid_theme_save_leaves_a_whole_config_and_no_temporaries_piling_up(
+    tmp_path: Path,
+) -> None:
+    import random
+    import signal
+    import time
+    import tomllib
+
+    path = tmp_path / "config.toml"
+    path.write_text('# mine\n[keys]\n"pane.down" = "down,j"\n')
+    rng = random.Random(11)
+    for _ in range(25):
+        child = subprocess.Popen(
+            [sys.executable, "-c", _THEME_SAVER, str(path)], stdout=subprocess.PIPE
+        )
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0, 0.05))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+        child.stdout.close()
+        settings = tomllib.loads(path.read_text())  # whole, never half-written
+        assert settings["keys"] == {"pane.down": "down,j"}
+    save_theme("nord", path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]

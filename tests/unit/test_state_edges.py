@@ -212,3 +212,17 @@ def _memory_cap() -> None:
 
     # Reading /dev/zero without end must end in a MemoryError, not in the machine swapping.
     resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+
+def test_an_hour_old_temporary_without_a_process_id_is_removed(tmp_path: Path) -> None:
+    # What older versions left when killed mid-save: no process id to ask, only its age.
+    old = tmp_path / ".read.json.k3j4h5g6.tmp"
+    old.write_text("{")
+    hour_ago = time.time() - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    young = tmp_path / ".read.json.a1b2c3d4.tmp"
+    young.write_text("{")
+    state, _ = ReadState.load(tmp_path / "read.json")
+    state.mark("a")
+    state.save()
+    assert not old.exists() and young.exists()
