@@ -177,6 +177,8 @@ def terminal_problem() -> str | None:
     place on fd 0, for Textual reads keys from fd 0. Standard output is not needed: the
     reader draws on standard error, so `briefing FILE > out` opens the reader as before.
     """
+    # Asked before /dev/tty is opened: with fd 2 closed, that open would take its number.
+    draws = _is_terminal(2)
     tty = None
     if not _is_terminal(0):
         try:
@@ -187,7 +189,7 @@ def terminal_problem() -> str | None:
                 "to read keys from; use 'briefing show' to print briefings"
             )
     try:
-        if not _is_terminal(2):
+        if not draws:
             return (
                 "standard error is not a terminal, and the reader draws on it; "
                 "use 'briefing show' to print briefings"
