@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from textual.command import CommandList
 from textual.widgets import Static
 
 from briefing_reader.library.index import Entry
@@ -125,6 +126,26 @@ async def test_rows_from_a_poisoned_cache_are_cleaned_when_drawn(tmp_path: Path)
     preview = preview_content(POISON).plain
     assert "Title \u241b]0;pwned\u2407 here" in preview and "#tag\u241b]0;pwned\u2407" in preview
     assert not unsafe(preview.replace("\n", ""))
+
+
+async def test_the_palette_shows_tags_from_a_poisoned_cache_as_written(tmp_path: Path) -> None:
+    # Its labels are read as markup: a tag is data, neither markup nor escape sequences.
+    app = library_app(hostile_library(tmp_path))
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        marked = POISON._replace(path="/nowhere/c.yaml", tags=("[reverse]rev",))
+        screen.view.set_entries([POISON, marked])
+        await pilot.press("ctrl+p", *"tag")
+        await pilot.pause(0.5)  # the palette searches on a worker of its own
+        listed = app.screen.query_one(CommandList)
+        labels = [
+            str(listed.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(listed.option_count)
+        ]
+    assert "Tag: [reverse]rev (1 briefing)" in labels
+    assert "Tag: tag\u241b]0;pwned\u2407 (1 briefing)" in labels
+    for label in labels:
+        assert not unsafe(label), label
 
 
 async def test_a_notification_naming_a_hostile_path_shows_placeholders(tmp_path: Path) -> None:

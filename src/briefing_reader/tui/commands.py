@@ -9,8 +9,10 @@ from functools import partial
 from textual.app import App
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 from textual.widget import Widget
 
+from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import key_help
 
 
@@ -74,7 +76,10 @@ class TagFacets(Provider):
             ("Tag: all briefings", partial(screen.set_tag, None))
         ]
         for tag, count in screen.view.tags():
-            label = f"Tag: {tag} ({count:,} briefing{'s' if count != 1 else ''})"
+            # The palette reads its labels as markup, and a tag is data (from a file or the
+            # cache): escaped, "[reverse]x" is shown as written, and control codes as ␛.
+            shown = escape(clean_name(tag))
+            label = f"Tag: {shown} ({count:,} briefing{'s' if count != 1 else ''})"
             facets.append((label, partial(screen.set_tag, tag)))
         return facets
 
