@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 SERVER_ONLY_ENV = ("TMUX", "STY", "BROWSER", "DISPLAY", "WAYLAND_DISPLAY")
 MISSING_EXTRA = "serving needs the 'serve' extra: pip install 'briefing-reader[serve]'"
 TITLE = "briefing"
-# A reader told to quit (its tab closed, or idle) that has not ended by then is killed.
+# A reader told to quit (its tab closed, or idle) that has not ended by then is terminated,
+# and killed after as long again.
 QUIT_GRACE_SECONDS = 5.0
 NO_TOKEN_WARNING = (
     "briefing: warning: --no-token: ANY web page open in a browser that can reach this "
@@ -222,12 +223,18 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
         if process is None:
             return
 
-        def kill() -> None:
+        def stop(kill: bool) -> None:
             if process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
-                    process.kill()
+                    # SIGTERM lets the reader end its own workers; SIGKILL if even that fails.
+                    if kill:
+                        process.kill()
+                    else:
+                        process.terminate()
 
-        asyncio.get_running_loop().call_later(QUIT_GRACE_SECONDS, kill)
+        loop = asyncio.get_running_loop()
+        loop.call_later(QUIT_GRACE_SECONDS, stop, False)
+        loop.call_later(2 * QUIT_GRACE_SECONDS, stop, True)
 
     server = BriefingServer(command, host=host, port=port, title=TITLE)
     server.guard = Guard(

@@ -40,11 +40,15 @@ SESSION_TIMEOUT = 30.0
 GONE_TIMEOUT = 15.0
 
 # A stand-in for the reader: textual-serve's handshake, an echo of keys, an end on "quit"
-# (or never, with "stubborn"). argv[1] is a marker that finds its processes.
+# (or never, with "stubborn", which ignores SIGTERM too). argv[1] is a marker that finds its
+# processes.
 FAKE_READER = r"""
 import json, sys
 out, stdin = sys.stdout.buffer, sys.stdin.buffer
 stubborn = "stubborn" in sys.argv
+if stubborn:
+    import signal
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 def packet(kind, payload):
     out.write(kind + len(payload).to_bytes(4, "big") + payload)
     out.flush()
@@ -375,7 +379,7 @@ async def test_a_closed_tab_ends_the_real_reader() -> None:
         await until(lambda: not (set(children()) & readers), GONE_TIMEOUT, "the reader ends")
 
 
-async def test_a_reader_that_ignores_quit_is_killed_after_the_grace(
+async def test_a_reader_that_ignores_quit_and_sigterm_is_killed_after_the_grace(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(serve_module, "QUIT_GRACE_SECONDS", 0.5)
