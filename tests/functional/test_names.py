@@ -90,6 +90,19 @@ async def test_the_preview_shows_each_hostile_name_with_placeholders(tmp_path: P
         assert any(f"{root}/{FOLDER_SHOWN}/inner.yaml:3:1" in text for text in previews)
 
 
+async def test_an_empty_library_names_its_hostile_folder_with_placeholders(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / FOLDER
+    folder.mkdir()
+    app = library_app(folder)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        line = "".join(s.text for s in app.screen.query_one(LibraryList).render_line(0))
+    assert f"No briefings in {tmp_path}/{FOLDER_SHOWN} yet" in line
+    assert not unsafe(line)
+
+
 POISON = Entry(
     path="/nowhere/poisoned.yaml",
     size=1,
