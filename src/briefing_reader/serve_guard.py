@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import html
 import ipaddress
+import socket
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -59,8 +60,8 @@ def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 
 
 def host_allowed(host_header: str, bound: str, extra: Iterable[str] = ()) -> bool:
-    """Whether a request's Host names this server: the bound address, localhost, an
-    ``--allow-host`` name, or an IP address of this machine.
+    """Whether a request's Host names this server: the bound address, localhost, this
+    machine's host name, an ``--allow-host`` name, or an IP address of this machine.
 
     Names are what DNS rebinding abuses (a name of the attacker's, resolved to us), so a
     name must be on the list. An IP address cannot be rebound: loopback ones always pass
@@ -70,7 +71,8 @@ def host_allowed(host_header: str, bound: str, extra: Iterable[str] = ()) -> boo
     if not name:
         return False
     bound_name = host_name(bound)
-    allowed = {"localhost", bound_name, *(host_name(h) for h in extra)}
+    # This machine's own name is no attacker's either: a browser elsewhere may use it.
+    allowed = {"localhost", bound_name, socket.gethostname().lower(), *map(host_name, extra)}
     if name in allowed:
         return True
     address = _ip(name)

@@ -289,6 +289,7 @@ def test_host_names_and_origins() -> None:
     assert not host_allowed("evil.example:8000", "0.0.0.0")
     assert not host_allowed("", "127.0.0.1")
     assert host_allowed("box.example", "0.0.0.0", ["box.example"])
+    assert host_allowed(f"{socket.gethostname()}:8000", "0.0.0.0")
     assert origin_matches("http://127.0.0.1:8000", "http", "127.0.0.1:8000")
     assert not origin_matches("http://127.0.0.1:8000", "http", "127.0.0.1:8001")
     assert not origin_matches(None, "http", "127.0.0.1:8000")
