@@ -264,3 +264,28 @@ def test_the_latest_change_to_a_path_is_the_one_kept(session: LibrarySession) ->
     assert session.queue_reload([Change("added", Path("c"))])
     session.queue_reload([Change("modified", Path("c")), Change("deleted", Path("c"))])
     assert session.take_reload() == [Change("deleted", Path("c"))]
+
+
+def test_a_reload_of_many_broken_files_waits_for_them_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Broken files are read again once settled; the wait is shared, not one per file."""
+    from briefing_reader.library import watch
+
+    paths = []
+    for number in range(20):
+        path = tmp_path / f"broken{number}.yaml"
+        path.write_text("format: briefing/1\nid: [unclosed\n")
+        paths.append(path)
+    sleeps: list[float] = []
+    real_sleep = watch.time.sleep
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(watch.time, "sleep", sleep)
+    rebuilt = LibrarySession.rebuild([Change("added", path) for path in paths])
+    assert all(rebuilt[str(path)] is not None for path in paths)
+    # One settle wait of a step or two for the 20 files (the old code waited per file).
+    assert len(sleeps) <= 3

@@ -345,19 +345,26 @@ class LibrarySession:
     def rebuild(changes: Iterable[Change]) -> Rebuilt:
         """The entries for the changed files, read again (blocking)."""
         from briefing_reader.library.index import build_entry_and_text
-        from briefing_reader.library.watch import settled
+        from briefing_reader.library.watch import settle_all, settled
 
         rebuilt: Rebuilt = {}
+        broken: list[Path] = []
         for change in changes:
             name = str(change.path)
             if change.kind == "deleted" or not change.path.exists():
                 rebuilt[name] = None
                 continue
             entry, text = build_entry_and_text(change.path)
-            if entry.error_count and settled(change.path):
-                # Perhaps caught mid-write: once it has settled, read it once more.
-                entry, text = build_entry_and_text(change.path)
             rebuilt[name] = (entry, text)
+            if entry.error_count:
+                broken.append(change.path)
+        if broken:
+            # Perhaps caught mid-write: once settled, read once more. One wait for them all
+            # first, so that each settled() below answers at once for a file left alone.
+            settle_all(broken)
+            for path in broken:
+                if settled(path):
+                    rebuilt[str(path)] = build_entry_and_text(path)
         return rebuilt
 
     def apply_reload(self, rebuilt: Rebuilt) -> ReloadResult | None:
