@@ -7,7 +7,9 @@ import contextlib
 import gc
 import os
 import signal
+import threading
 from collections.abc import Callable, MutableSequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +53,10 @@ def _tag_facets() -> type[Provider]:
 
 
 DEFAULT_THEME = "textual-dark"
+
+# Seconds a SIGTERM or SIGHUP gives the reader to restore the terminal and exit before the
+# process ends regardless: restoring takes milliseconds, unless the terminal is gone.
+SIGNAL_EXIT_GRACE = 5.0
 
 
 class BriefingApp(App[None]):
@@ -106,7 +112,8 @@ class BriefingApp(App[None]):
         self._shown_theme = chosen
         self.theme = chosen
         self._gc_paused = False
-        self._signals: list[int] = []  # those _exit_on_signals took over
+        # The signals _exit_on_signals took over, and the handlers they had before.
+        self._signals: dict[int, Any] = {}
         # Where the last copy went ("the clipboard (via tmux)"): the reader's notification.
         self.clipboard_where = "the clipboard"
         if self.config.keys:
@@ -126,18 +133,29 @@ class BriefingApp(App[None]):
         # SIGTERM (kill, a closing session manager) and SIGHUP (the terminal closed) would
         # end the process where it stands, leaving the alternate screen, mouse reporting
         # and a hidden cursor behind: exit as q does instead, with the shell's status for
-        # death by that signal. Not on Windows or outside the main thread: there is no way.
+        # death by that signal. signal.signal, not loop.add_signal_handler: the handler
+        # must run even while the loop is blocked (an editor running, a write to a
+        # terminal that is gone), to arm the watchdog below. Not outside the main thread.
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
-                loop.add_signal_handler(signum, self._signalled, signum)
-                self._signals.append(signum)
+            try:
+                previous = signal.signal(signum, partial(self._signalled, loop))
+            except ValueError:
+                continue
+            self._signals[signum] = previous
 
-    def _signalled(self, signum: int) -> None:
-        loop = asyncio.get_running_loop()
-        loop.remove_signal_handler(signum)  # a second one, if the exit hangs, kills for good
-        self._signals.remove(signum)
-        self.exit(return_code=128 + signum)
+    def _signalled(self, loop: asyncio.AbstractEventLoop, signum: int, frame: object) -> None:
+        status = 128 + signum
+        signal.signal(signum, signal.SIG_DFL)  # a second one kills for good
+        self._signals.pop(signum, None)
+        # Where the terminal is gone, restoring it can block for good (Textual's writer
+        # thread dies on EIO and its queue fills): the process then ends all the same.
+        watchdog = threading.Timer(SIGNAL_EXIT_GRACE, os._exit, (status,))
+        watchdog.daemon = True
+        watchdog.start()
+        # In the loop's thread, as soon as it runs: a signal may interrupt it anywhere.
+        with contextlib.suppress(RuntimeError):  # the loop already closed: the watchdog ends it
+            loop.call_soon_threadsafe(partial(self.exit, return_code=status))
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._resume_gc)
@@ -208,7 +226,8 @@ class BriefingApp(App[None]):
 
     def _browser_exited(self, status: int) -> None:
         # Called from the thread that waits for the browser, perhaps after the app ended.
-        if status != 0:
+        # A browser ended by a signal (status < 0) was closed or killed: nothing to say.
+        if status > 0 and self.is_running:
             with contextlib.suppress(RuntimeError):
                 self.call_from_thread(
                     self.notify,
@@ -218,9 +237,11 @@ class BriefingApp(App[None]):
 
     def on_unmount(self) -> None:
         self._resume_gc()  # in case the app stops before its first refresh
-        loop = asyncio.get_running_loop()
-        while self._signals:  # what comes after the app (the CLI's clean-up) dies as usual
-            loop.remove_signal_handler(self._signals.pop())
+        for signum, previous in self._signals.items():
+            # What comes after the app (the CLI's clean-up) dies as it did before.
+            with contextlib.suppress(ValueError, TypeError):
+                signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+        self._signals.clear()
 
     def _resume_gc(self) -> None:
         if self._gc_paused:
