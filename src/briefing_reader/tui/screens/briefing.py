@@ -248,6 +248,10 @@ class BriefingScreen(Screen["str | None"]):
             indicator.update(self._indicator_content())
 
     def on_pane_focused(self, message: Pane.Focused) -> None:
+        if not message.pane.has_focus:
+            # Stale: focus moved on before this arrived (a search closing its line focuses
+            # the old pane, then the hit's pane), and following it took focus back.
+            return
         if message.pane.number != self.current_pane or not message.pane.has_class("-current"):
             self._focus_pane(message.pane.number)
 
