@@ -18,8 +18,11 @@ the library without the link.
 Nothing is asserted; the exit status is non-zero only when measuring failed. Compare with
 the old code by running it with ``PYTHONPATH=<old checkout>/src``.
 
+The briefings are valid ones (their evidence found in each folder's ``sources/``);
+``--broken`` makes every file fail to load instead, which costs each reload a settle wait.
+
 Usage: .venv/bin/python benchmarks/churn.py [--runs 3] [--files 2000] [--seconds 20]
-       [--grace 30] [--seed 1] [--link /usr]
+       [--grace 30] [--seed 1] [--link /usr] [--broken]
 """
 
 from __future__ import annotations
@@ -40,11 +43,32 @@ from briefing_reader.loading.discover import discover_names
 FOLDERS = ("", "a", "b/c", "d")
 
 
+ARTICLE = (
+    "Acme lost $12 million in the quarter. Energy costs rose sharply. The chief executive "
+    "said: we will grow again. Analysts remain unsure.\n"
+)
+BROKEN = False  # --broken: every file fails to load (each reload must then settle it)
+
+
 def text_for(number: int, extra: str = "") -> str:
+    """A briefing with no problems (its evidence is in each folder's sources/article.txt)."""
+    if BROKEN:
+        return f"format: briefing/1\nid: [b-{number}\n{extra}"
     return (
         f"format: briefing/1\nid: b-{number}\ntitle: Briefing {number}\n"
-        f"subject: Company {number}\nperiod: Q4 2024\ndate: 2025-01-01\n"
-        f"summary: Company {number} reported its quarter.\n{extra}"
+        f"subject: Company {number}\nperiod: Q4 2024\ndate: 2025-01-01\ntags: [x, earnings]\n"
+        f"summary: Company {number} reported its quarter.\n"
+        "source: {title: Acme article, file: sources/article.txt}\n"
+        "headline_facts:\n"
+        '  - {label: Net loss, value: $12 million, evidence: "Acme lost $12 million in the '
+        'quarter."}\n'
+        "loss_drivers:\n"
+        '  - {title: Energy, detail: Energy got dearer., evidence: "Energy costs rose '
+        'sharply."}\n'
+        "ceo_quote: {text: we will grow again, speaker: A. Person, role: CEO}\n"
+        "open_questions:\n"
+        f'  - {{question: Will Company {number} recover?, evidence: "Analysts remain '
+        f'unsure."}}\n{extra}'
     )
 
 
@@ -67,7 +91,8 @@ def inotify_watches() -> int:
 
 def seed_library(folder: Path, files: int) -> None:
     for sub in FOLDERS:
-        (folder / sub).mkdir(parents=True, exist_ok=True)
+        (folder / sub / "sources").mkdir(parents=True, exist_ok=True)
+        (folder / sub / "sources" / "article.txt").write_text(ARTICLE)
     for number in range(files):
         (folder / FOLDERS[number % len(FOLDERS)] / f"s{number}.yaml").write_text(text_for(number))
 
@@ -186,7 +211,10 @@ async def main() -> int:
     parser.add_argument("--grace", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--link", type=Path, default=Path("/usr"))
+    parser.add_argument("--broken", action="store_true", help="files that fail to load")
     args = parser.parse_args()
+    global BROKEN
+    BROKEN = args.broken
 
     import briefing_reader
 
@@ -195,7 +223,10 @@ async def main() -> int:
         base = Path(scratch)
         for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
             os.environ[name] = str(base / name.lower())
-        print(f"{args.files} files, {args.seconds:g} s of churn, {args.grace:g} s to catch up")
+        kind = "broken" if BROKEN else "valid"
+        print(
+            f"{args.files} {kind} files, {args.seconds:g} s of churn, {args.grace:g} s to catch up"
+        )
         print("run  ops     on disk  short  extra  caught up  keys  RSS MiB before/end/after (x)")
         for run in range(args.runs):
             folder = base / f"run{run}"
