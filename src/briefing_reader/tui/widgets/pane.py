@@ -14,13 +14,12 @@ from briefing_reader.model import Item, Section
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 
-# A pane holds at most WINDOW item widgets. Textual lays out, maps and restyles every widget
-# of a screen on each layout change (a footer update after any key is one), so a pane of
-# thousands took seconds per key; its widgets are the items around the cursor instead.
-# Both numbers are many screenfuls: a page up or down stays inside the window.
-WINDOW = 240
-# How near the window's end the cursor may come before the window moves to centre it.
-MARGIN = 60
+# A big pane holds item widgets only for the items around the cursor: Textual lays out, maps
+# and restyles every widget of a screen on each layout change (a footer update after any key
+# is one), so a pane of thousands took seconds per key, and mounting is what a jump costs.
+# WINDOW items to begin with and at least; three screenfuls of one-line items when the pane
+# is taller, so that a page up or down stays inside the window.
+WINDOW = 60
 
 
 class Pane(VerticalScroll, can_focus=True):
@@ -153,11 +152,12 @@ class Pane(VerticalScroll, can_focus=True):
     def _follow_cursor(self) -> None:
         """Move the window of item widgets so the cursor is well inside it."""
         total, first, end = len(self.items), self._first, self._first + len(self._views)
-        cursor = self.cursor
-        if (first == 0 or cursor >= first + MARGIN) and (end == total or cursor < end - MARGIN):
+        cursor, size = self.cursor, max(WINDOW, 3 * self.size.height)
+        margin = size // 4  # how near an end of the window the cursor may come
+        if (first == 0 or cursor >= first + margin) and (end == total or cursor < end - margin):
             return
-        start = max(0, min(cursor - WINDOW // 2, total - WINDOW))
-        stop = start + WINDOW
+        start = max(0, min(cursor - size // 2, total - size))
+        stop = min(total, start + size)
         kept = [view for view in self._views if start <= view.index < stop]
         gone = [view for view in self._views if not start <= view.index < stop]
         above = [self._view(index) for index in range(start, min(first, stop))]
