@@ -22,6 +22,7 @@ import termios
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -46,8 +47,13 @@ REASONS = {
 GOOD = ["Delta Freight cuts routes", "Bolt Mining expands north", "Acme misses on energy costs"]
 
 
+class Strange(NamedTuple):
+    folder: Path
+    unblock: Callable[[], None]  # lets go of whatever is stuck on the FIFO or the terminal
+
+
 @pytest.fixture
-def strange_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def strange(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Strange]:
     """Three good briefings beside a FIFO, a link to a terminal (a pty of the test's own,
     with a key waiting on it), a link to /dev/zero, a link loop and a folder named d.yaml."""
     monkeypatch.chdir(tmp_path)
@@ -61,28 +67,42 @@ def strange_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     (folder / "loop1.yaml").symlink_to("loop2.yaml")
     (folder / "loop2.yaml").symlink_to("loop1.yaml")
     (folder / "d.yaml").mkdir()
-    try:
-        yield Path("lib")
-    finally:
-        # Whatever is still stuck on the FIFO or the pty (the old code) is let go.
+
+    def unblock() -> None:
+        # A writer that comes and goes ends a wait on the FIFO; ^D ends a read of the
+        # terminal, which the old code read to its end.
         with contextlib.suppress(OSError):
             os.close(os.open(folder / "fifo.yaml", os.O_WRONLY | os.O_NONBLOCK))
+        os.write(master, b"\x04")
+
+    try:
+        yield Strange(Path("lib"), unblock)
+    finally:
+        unblock()
         os.close(master)
         os.close(slave)
+
+
+@pytest.fixture
+def strange_library(strange: Strange) -> Path:
+    return strange.folder
 
 
 # --- the library -----------------------------------------------------------------------------
 
 
-async def test_the_library_lists_good_and_strange_files_and_quits(strange_library: Path) -> None:
+async def test_the_library_lists_good_and_strange_files_and_quits(strange: Strange) -> None:
     """Before: the index hung on the FIFO: "indexing…" for good, the good briefings never
     listed."""
+    strange_library = strange.folder
     app = library_app(strange_library)
     async with app.run_test(size=(120, 30)) as pilot:
         try:
             await asyncio.wait_for(app.library_loaded.wait(), GUARD)
         except TimeoutError:
-            os.close(os.open(strange_library / "fifo.yaml", os.O_WRONLY | os.O_NONBLOCK))
+            for _ in range(50):  # the old index: stuck on one file after another
+                strange.unblock()
+                await asyncio.sleep(0.1)
             pytest.fail("the library never finished indexing")
         await settle(app, pilot)
         screen = app.screen
