@@ -110,20 +110,22 @@ class _Stderr:
 def run_command(command: Callable[[], int], prog: str) -> int:
     """Run ``command`` with guarded standard streams; its exit status, or the write error's.
 
-    argparse's SystemExit (after --help, --version or a usage error) is turned into its
-    status once what it printed has been flushed, so that a write error there is caught too.
+    argparse's SystemExit (after --help, --version or a usage error) goes on as it came,
+    once what it printed has been flushed, so that a write error there is caught too.
     """
     stdout, stderr = sys.stdout, sys.stderr
     guarded_out, guarded_err = _Stdout(stdout), _Stderr(stderr)
     sys.stdout, sys.stderr = cast(TextIO, guarded_out), cast(TextIO, guarded_err)
+    leaving: SystemExit | None = None
     try:
         try:
             status = command()
-        except SystemExit as leaving:
-            status = _status(leaving.code)
+        except SystemExit as exiting:
+            leaving, status = exiting, 0
         guarded_out.flush()
         guarded_err.flush()
     except OutputError as failure:
+        leaving = None  # the write error is the news now, not --help's status 0
         if failure.error.errno == errno.EPIPE:
             status = BROKEN_PIPE_STATUS
         else:
@@ -135,16 +137,9 @@ def run_command(command: Callable[[], int], prog: str) -> int:
         sys.stdout, sys.stderr = stdout, stderr
     if guarded_err.failed:
         _discard(stderr)
+    if leaving is not None:
+        raise leaving
     return status
-
-
-def _status(code: object) -> int:
-    if code is None:
-        return 0
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)  # as SystemExit itself would print it
-    return 1
 
 
 def _discard(stream: TextIO | None) -> None:
