@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList
 from textual.widgets import Static
 
@@ -91,15 +92,15 @@ async def test_the_preview_shows_each_hostile_name_with_placeholders(tmp_path: P
 
 
 async def test_an_empty_library_names_its_hostile_folder_with_placeholders(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / FOLDER
-    folder.mkdir()
-    app = library_app(folder)
+    monkeypatch.chdir(tmp_path)  # a relative path: the message fits the row
+    Path(FOLDER).mkdir()
+    app = library_app(Path(FOLDER))
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)
         line = "".join(s.text for s in app.screen.query_one(LibraryList).render_line(0))
-    assert f"No briefings in {tmp_path}/{FOLDER_SHOWN} yet" in line
+    assert f"No briefings in {FOLDER_SHOWN} yet" in line
     assert not unsafe(line)
 
 
