@@ -42,8 +42,13 @@ paths:
   With no PATH, opens ./briefings when it exists, otherwise the briefings that
   ship with briefing-reader. A folder opens as a library: a list of every *.yaml
   under it, newest first, kept up to date as files are added, changed or removed.
-  Files named alone open straight in the reader. A file that cannot be read is
-  listed with its error and never stops the others.
+  Files named alone open straight in the reader. A file that cannot be read, or
+  one that is not there, is listed with its error and never stops the others.
+
+terminal:
+  Keys come from the terminal even when stdin is redirected (/dev/tty, as less
+  reads them); with no terminal at all the reader says so and exits (status 2).
+  It draws on stderr, so stdout may be redirected. TERM=dumb prints instead.
 
 files:
   read marks   $XDG_STATE_HOME/briefing-reader/read.json (--no-state: none)
@@ -64,6 +69,8 @@ other commands (each has --help):
   briefing serve [PATH ...]         the reader in a web browser (the 'serve' extra)
 
 exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or no briefings.
+Every command exits 141 when the pipe it writes to closes early (`| head`), and 1
+with one line on stderr when its output cannot be written (a full disk).
 """
 
 
@@ -384,7 +391,8 @@ def show(argv: list[str]) -> int:
             "NO_COLOR turns colour off; under the C locale (LANG=C, LC_ALL=C) every format is\n"
             "ASCII, and text that the output encoding cannot hold is given ASCII stand-ins.\n"
             "exit status: 0 when every briefing was shown (even with problems), 1 when one\n"
-            "could not be loaded at all, 2 for a usage error or a path that does not exist."
+            "could not be loaded at all (a missing one among others too), 2 for a usage error\n"
+            "or when no path named exists."
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
