@@ -320,7 +320,8 @@ def validate(argv: list[str]) -> int:
     from briefing_reader.output.json_out import problem_as_json
 
     cache = SourceCache()
-    results = [check_file(path, cache=cache) for path in files]
+    # Only the problems are kept: a folder of 50,000 briefings held ~700 MB of them whole.
+    results = [check_file(path, cache=cache)._replace(briefing=None, marks=None) for path in files]
     problems = sorted(
         (_strict(p) if args.strict else p for r in results for p in r.problems),
         key=lambda p: (p.path, p.line or 0, p.column or 0),
