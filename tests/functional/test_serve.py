@@ -297,7 +297,12 @@ def test_no_token_warns_loudly_and_says_so_in_the_startup_line() -> None:
     ids=["token-and-no-token", "no-sessions", "no-idle-time"],
 )
 def test_serve_options_are_checked(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["serve", str(ROOT / "briefings"), *args]) == 2
+    # A usage error is status 2, returned or raised as argparse's SystemExit.
+    try:
+        status = cli.main(["serve", str(ROOT / "briefings"), *args])
+    except SystemExit as exited:
+        status = exited.code  # type: ignore[assignment]
+    assert status == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1].startswith("briefing serve: error: argument --")
     assert "Traceback" not in err
