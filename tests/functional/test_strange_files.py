@@ -230,20 +230,24 @@ def terminal() -> Iterator[Terminal]:
 
 
 @pytest.mark.parametrize("library", [False, True], ids=["reader", "library"])
-def test_a_link_to_dev_tty_takes_no_key_and_q_quits(
+def test_a_dev_tty_link_or_a_fifo_takes_no_key_and_q_quits(
     tmp_path: Path, terminal: Terminal, library: bool
 ) -> None:
-    """`briefing tty.yaml acme.yaml`, and a library holding tty.yaml. Before: the briefing
-    (or the indexing child) read the terminal, swallowing every key, q and Ctrl+C too."""
+    """`briefing tty.yaml fifo.yaml acme.yaml`, and a library holding both. Before: the
+    briefing (or the indexing child) read the terminal, swallowing every key, q and Ctrl+C
+    too, or waited on the FIFO for good."""
     folder = write_library(tmp_path / "lib")
     (folder / "tty.yaml").symlink_to("/dev/tty")
-    paths = [str(folder)] if library else [str(folder / "tty.yaml"), str(folder / "acme.yaml")]
+    os.mkfifo(folder / "fifo.yaml")
+    named = [str(folder / name) for name in ("tty.yaml", "fifo.yaml", "acme.yaml")]
+    paths = [str(folder)] if library else named
     env = {f"XDG_{n}_HOME": str(tmp_path / n) for n in ("CONFIG", "STATE", "CACHE")}
     child = terminal.start([*COMMAND, *paths], env)
     try:
         terminal.read_until(lambda: b"Quit" in terminal.seen)
-        if library:
-            terminal.read_until(lambda: b"briefings" in terminal.seen)
+        if library:  # the good briefings listed beside them (the screen draws words apart)
+            terminal.read_until(lambda: b"Acme" in terminal.seen and b"misses" in terminal.seen)
+            assert b"misses" in terminal.seen, "the library never listed the good briefing"
         os.write(terminal.master, b"q")
         terminal.read_until(lambda: child.poll() is not None)
         assert child.poll() == 0, "the reader did not answer q"
@@ -251,6 +255,9 @@ def test_a_link_to_dev_tty_takes_no_key_and_q_quits(
         if child.poll() is None:
             child.kill()
         child.wait()
+        for pid in session_members(child.pid):  # the old indexing child, stuck on the FIFO
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 # --- helpers that outlive us -----------------------------------------------------------------
