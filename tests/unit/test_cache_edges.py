@@ -190,3 +190,26 @@ def test_kill_9_mid_save_leaves_a_whole_cache_and_no_temporaries_piling_up(
     (folder / "b-002.yaml").write_text((folder / "b-001.yaml").read_text() + "# last\n")
     assert Index.load([folder], cache_path=cache).stats.saved
     assert sorted(p.name for p in cache.parent.iterdir()) == [CACHE_NAME, TEXTS_NAME]
+
+
+def test_a_search_of_sources_reads_no_article_outside_its_briefings_folder(tmp_path: Path) -> None:
+    # A cache row's source path is the cache's word only: a tampered one naming a file
+    # outside the briefing's folder must not let `/` with ctrl+t read (and reveal) it.
+    from briefing_reader.library.index import Entry
+    from briefing_reader.library.session import source_matches
+
+    library = tmp_path / "lib"
+    library.mkdir()
+    (library / "sources").mkdir()
+    inside = library / "sources" / "article.txt"
+    inside.write_text("the quarterly loss widened\n")
+    secret = tmp_path / "shadow"
+    secret.write_text("root:hunter2\n")
+    (library / "sources" / "link.txt").symlink_to(secret)
+
+    def entry(source: Path) -> Entry:
+        return Entry(str(library / "a.yaml"), 1, 1, 0, 0, None, source=str(source))
+
+    entries = (entry(inside), entry(secret), entry(library / "sources" / "link.txt"))
+    assert source_matches(entries, "loss") == {0}
+    assert source_matches(entries, "hunter2") == set()

@@ -150,6 +150,7 @@ def test_a_search_of_the_sources_reads_each_article_once(
 ) -> None:
     from briefing_reader.checks import sources
 
+    monkeypatch.chdir(tmp_path)  # the briefings "a".."d" lie here, beside their article
     article = tmp_path / "article.txt"
     article.write_text("The chief executive resigned.")
     entries = [

@@ -409,22 +409,35 @@ def source_matches(entries: tuple[Entry, ...], query: str) -> set[int]:
     from briefing_reader.library.search import text_spans
 
     found: set[int] = set()
-    holds: dict[str, bool] = {}
+    holds: dict[tuple[str, str], bool] = {}
+    folders: dict[str, Path] = {}
     for number, entry in enumerate(entries):
         if entry.source is None:
             continue
-        if entry.source not in holds:
-            holds[entry.source] = bool(text_spans(_article(entry.source), query))
-        if holds[entry.source]:
+        parent = os.path.dirname(entry.path)
+        if parent not in folders:
+            folders[parent] = Path(parent).resolve()
+        key = (entry.source, parent)
+        if key not in holds:
+            holds[key] = bool(text_spans(_article(entry.source, folders[parent]), query))
+        if holds[key]:
             found.add(number)
     return found
 
 
-def _article(path: str) -> str:
-    """A source article's text to search; one the source policy refuses holds nothing."""
+def _article(path: str, folder: Path) -> str:
+    """A source article's text to search; one the source policy refuses holds nothing.
+
+    ``path`` comes from the index cache, which is never believed: the article must still
+    lie inside its briefing's ``folder`` once links are resolved, as the policy asks, or a
+    tampered cache could make a search read any file the user can.
+    """
     from briefing_reader.checks.sources import article_text
 
+    article = Path(path).resolve()
+    if not article.is_relative_to(folder):
+        return ""
     try:
-        return article_text(Path(path))
+        return article_text(article)
     except (OSError, ValueError):  # ValueError: SourceError
         return ""
