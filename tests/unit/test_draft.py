@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -386,3 +387,28 @@ def test_write_draft_refuses_empty_or_non_utf8_articles(
     with pytest.raises(ValueError, match=message):
         write_draft(source, briefing_id="bad", output=tmp_path / "out" / "bad.yaml")
     assert not (tmp_path / "out").exists()
+
+
+def test_write_draft_refuses_a_fifo_as_its_article_without_waiting(tmp_path: Path) -> None:
+    # Opening a FIFO for reading waits for a writer forever: `briefing new --source FIFO`
+    # hung. A guard writer lets go of the old code so that it fails instead of hanging.
+    import threading
+
+    fifo = tmp_path / "article.txt"
+    os.mkfifo(fifo)
+
+    def let_go() -> None:
+        try:
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # no reader: nobody is waiting on it
+            return
+        os.close(fd)
+
+    guard = threading.Timer(5, let_go)
+    guard.start()
+    try:
+        with pytest.raises(ValueError, match="named pipe"):
+            write_draft(fifo, briefing_id="core", output=tmp_path / "core.yaml")
+    finally:
+        guard.cancel()
+    assert not (tmp_path / "core.yaml").exists()

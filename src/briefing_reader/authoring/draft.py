@@ -743,9 +743,15 @@ def _source_title(text: str) -> str:
 
 
 def _read_article(article: Path) -> bytes:
-    with article.open("rb") as stream:
-        # Never more than the limit: a briefing quoting a bigger "article" could not be loaded.
-        data = stream.read(MAX_BYTES + 1)
+    from briefing_reader.loading.regular import NotRegularFile, read_regular
+
+    try:
+        # The one rule for a file someone named: a FIFO or /dev/tty given as the article
+        # must not hang `new` or take the user's keys. Never more than the limit: a
+        # briefing quoting a bigger "article" could not be loaded.
+        data = read_regular(article, MAX_BYTES)
+    except NotRegularFile as exc:
+        raise ValueError(f"{article}: it is {exc.kind}, not a regular file") from None
     if len(data) > MAX_BYTES:
         raise ValueError(f"{article}: larger than {MAX_BYTES:,} bytes; is it really one article?")
     return data
