@@ -8,6 +8,7 @@ when `show` prints text, so the other commands and `--help` answer at once.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -266,11 +267,14 @@ def _run(
         prefetch = Prefetch.start(what, use_cache=not args.no_cache)  # type: ignore[arg-type]
     from briefing_reader.config import load_config, save_theme
     from briefing_reader.tui import make_app, make_library_app  # Textual from here on
-    from briefing_reader.tui.keymap import keymap_warnings
+    from briefing_reader.tui.keymap import checked_keymap
 
     config, config_warnings = load_config()
     warnings = [*(warnings or []), *config_warnings]
-    warnings += keymap_warnings(config.keys)  # ids and clashes: only the app knows its bindings
+    # Key names, ids and clashes: only the app knows its keys and bindings.
+    keys, key_warnings = checked_keymap(config.keys)
+    config = dataclasses.replace(config, keys=keys)
+    warnings += key_warnings
     for warning in warnings:
         print(f"{PROG}: {clean_name(warning)}", file=sys.stderr)
 

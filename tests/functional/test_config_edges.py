@@ -39,10 +39,10 @@ _LOAD = """
 import json, sys
 from pathlib import Path
 from briefing_reader.config import load_config
-from briefing_reader.tui.keymap import keymap_warnings
+from briefing_reader.tui.keymap import checked_keymap
 config, warnings = load_config(Path(sys.argv[1]))
-warnings += keymap_warnings(config.keys, Path(sys.argv[1]))
-print(json.dumps({"theme": config.theme, "keys": config.keys, "warnings": warnings}))
+keys, more = checked_keymap(config.keys, Path(sys.argv[1]))
+print(json.dumps({"theme": config.theme, "keys": keys, "warnings": warnings + more}))
 """
 
 
@@ -244,3 +244,17 @@ def test_kill_9_mid_theme_save_leaves_a_whole_config_and_no_temporaries_piling_u
         assert settings["keys"] == {"pane.down": "down,j"}
     save_theme("nord", path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
+
+
+def test_a_key_no_terminal_sends_warns_where_it_is_and_keeps_the_default_keys(
+    tmp_path: Path,
+) -> None:
+    # Textual sends f1 to f24: "ctrl+alt+f99" alone would have taken j and down away from
+    # pane.down and given it no key at all.
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"pane.down" = "ctrl+alt+f99"\n"pane.up" = "f99,k"\n')
+    config, warnings = _load(path)
+    assert [w.split(": warning: ")[0] for w in warnings] == [f"{path}:2:1", f"{path}:3:1"]
+    assert all("names no key a terminal sends" in w for w in warnings)
+    assert "pane.down" not in config.keys  # its defaults, down and j
+    assert config.keys["pane.up"] == "k"

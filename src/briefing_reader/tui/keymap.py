@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textual.binding import Binding
-from textual.keys import key_to_character
+from textual.keys import Keys, key_to_character
 
 from briefing_reader.config import did_you_mean, key_warnings
 from briefing_reader.keys import SCREENS, remappable
@@ -29,6 +29,55 @@ _NAMED_CHARACTERS = {
     "backslash": "\\",
     "underscore": "_",
 }
+
+
+# The key names Textual sends, without their modifiers ("f24", "pageup", "a"), except its
+# internal ones ("<any>", "<scroll-up>"). Any printable character is a key too, by itself or
+# by its Unicode name ("question_mark").
+_KEY_NAMES = frozenset(
+    key.value.rsplit("+", 1)[-1] for key in Keys if not key.value.startswith("<")
+) | frozenset(_NAMED_CHARACTERS)
+
+
+def _pressable(key: str) -> bool:
+    """Whether a terminal can send ``key``: its last part names a key Textual knows."""
+    key = key.strip()
+    if len(key) == 1:
+        return key.isprintable()
+    name = key.rsplit("+", 1)[-1] or "+"  # "ctrl++" is ctrl and "+"
+    if len(name) == 1 or name in _KEY_NAMES:
+        return True
+    character = key_to_character(name)
+    return character is not None and character.isprintable()
+
+
+def pressable_keys(
+    keymap: Mapping[str, str], path: Path | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """``keymap`` without the keys no terminal can send, and a located warning for each.
+
+    A binding to "ctrl+alt+f99" alone would take its default keys away and give it none
+    (Textual sends f1 to f24): such a binding keeps its defaults instead, as config.py does
+    for an unknown modifier.
+    """
+    kept: dict[str, str] = {}
+    problems: list[tuple[str, str]] = []
+    for binding_id, keys in keymap.items():
+        parts = [part.strip() for part in keys.split(",") if part.strip()]
+        good = [part for part in parts if _pressable(part)]
+        for part in parts:
+            if part not in good:
+                rest = "" if good else "; using the default keys"
+                problems.append(
+                    (
+                        binding_id,
+                        f"key binding {_quote(binding_id)}: {_quote(part)} names no key a"
+                        f" terminal sends (function keys are f1 to f24); ignored{rest}",
+                    )
+                )
+        if good:
+            kept[binding_id] = ",".join(good)
+    return kept, key_warnings(problems, path)
 
 
 @dataclass(frozen=True)
@@ -142,3 +191,12 @@ def keymap_warnings(keymap: Mapping[str, str], path: Path | None = None) -> list
     order = {binding_id: index for index, binding_id in enumerate(keymap)}
     problems.sort(key=lambda problem: order[problem[0]])
     return key_warnings(problems, path)
+
+
+def checked_keymap(
+    keymap: Mapping[str, str], path: Path | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The keymap the app can use, and every warning about it: keys no terminal sends
+    (dropped), unknown ids and clashes."""
+    kept, warnings = pressable_keys(keymap, path)
+    return kept, warnings + keymap_warnings(kept, path)
