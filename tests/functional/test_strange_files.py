@@ -279,6 +279,19 @@ def session_members(session: int) -> dict[int, int]:
     return members
 
 
+def _commands(pids: dict[int, int]) -> list[str]:
+    """Each process's command line, for a failure message that says what was left."""
+    found = []
+    for pid in sorted(pids):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                words = cmdline.read().split(b"\0")
+        except OSError:
+            words = [b"(gone)"]
+        found.append(f"{pid}: " + " ".join(w.decode(errors="replace") for w in words))
+    return found
+
+
 # A stand-in for the user's shell: it outlives the reader, so the terminal sends no SIGHUP
 # that would end the reader's helpers for it.
 SHELL = "import subprocess, sys, time; subprocess.call(sys.argv[1:]); time.sleep(120)"
@@ -312,7 +325,7 @@ def test_killing_the_reader_mid_index_leaves_no_helper_running(
         while session_members(shell.pid) and time.monotonic() < deadline:
             terminal.read_until(lambda: False, timeout=0.1)
         left = session_members(shell.pid)
-        assert left == {}, f"still running after the reader was killed: {sorted(left)}"
+        assert left == {}, f"still running after the reader was killed: {_commands(left)}"
     finally:
         for pid in session_members(shell.pid):  # all started by this test
             with contextlib.suppress(OSError):
