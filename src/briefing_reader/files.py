@@ -18,16 +18,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-# Without O_NONBLOCK, opening a FIFO waits for a writer forever; without O_NOCTTY, opening a
-# terminal could make it ours. Neither flag changes how a regular file is read.
-_READ_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOCTTY", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
 # A temporary file older than this is a dead writer's, whatever its process id says now (a
 # process id is reused, and means nothing on another machine sharing the folder); no save
 # of ours takes a minute, let alone an hour.
@@ -78,15 +68,14 @@ def read_limited(path: Path, limit: int) -> bytes:
     (EINVAL, "not a regular file") without waiting or reading; a file of more than
     ``limit`` bytes raises OSError (EFBIG). FileNotFoundError is raised as usual.
     """
-    fd = os.open(path, _READ_FLAGS)
+    # The one rule for a file someone named (stat, open without waiting, fstat), shared
+    # with the briefings and their sources.
+    from briefing_reader.loading.regular import NotRegularFile, read_regular
+
     try:
-        # fstat of what was opened, not a stat of the name that a swap could outrun.
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)  # not st_size: the file may be growing
-    finally:
-        os.close(fd)
+        data = read_regular(path, limit)
+    except NotRegularFile:
+        raise OSError(errno.EINVAL, "not a regular file", str(path)) from None
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", str(path))
     return data

@@ -42,11 +42,24 @@ class OutputError(Exception):
         self.error = error
 
 
-class _Stdout:
-    """Standard output whose write errors become :class:`OutputError`."""
+class _Stream:
+    """A wrapped standard stream: what Rich and the output modules ask of it (encoding,
+    fileno, reconfigure...) is the real stream's; None where Python has none."""
 
     def __init__(self, stream: TextIO | None) -> None:
         self._stream = stream
+
+    def isatty(self) -> bool:
+        return self._stream is not None and self._stream.isatty()
+
+    def __getattr__(self, name: str) -> object:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+class _Stdout(_Stream):
+    """Standard output whose write errors become :class:`OutputError`."""
 
     def write(self, text: str) -> int:
         if self._stream is None:  # started with fd 1 closed (`>&-`)
@@ -64,21 +77,12 @@ class _Stdout:
         except OSError as error:
             raise OutputError(error) from None
 
-    def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
 
-    def __getattr__(self, name: str) -> object:
-        # encoding, fileno, reconfigure...: what Rich and the output modules ask of a stream.
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)
-
-
-class _Stderr:
+class _Stderr(_Stream):
     """Standard error whose write errors are ignored (remembered in ``failed``)."""
 
     def __init__(self, stream: TextIO | None) -> None:
-        self._stream = stream
+        super().__init__(stream)
         self.failed = stream is None
 
     def write(self, text: str) -> int:
@@ -97,14 +101,6 @@ class _Stderr:
                 self._stream.flush()
             except OSError:
                 self.failed = True
-
-    def isatty(self) -> bool:
-        return self._stream is not None and self._stream.isatty()
-
-    def __getattr__(self, name: str) -> object:
-        if self._stream is None:
-            raise AttributeError(name)
-        return getattr(self._stream, name)
 
 
 def run_command(command: Callable[[], int], prog: str) -> int:
