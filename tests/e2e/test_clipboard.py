@@ -4,8 +4,9 @@ given back on SIGTERM and SIGHUP, and an editor that cannot run never taking the
 Each test runs `python -m briefing_reader` in a window of a private tmux server (its own
 socket folder, removed afterwards) whose panes stay open when the reader exits, so that
 what it left behind can be read from tmux's own flags: ``#{alternate_on}``,
-``#{cursor_flag}``, ``#{mouse_any_flag}`` and ``#{pane_dead_status}``. They skip where tmux
-is not installed. Waits poll and give up after a bound; none is a timing assert.
+``#{cursor_flag}`` and ``#{mouse_any_flag}``; the exit status is said by a shell around the
+reader (tmux 3.3 does not always learn a dead pane's own). They skip where tmux is not
+installed. Waits poll and give up after a bound; none is a timing assert.
 """
 
 from __future__ import annotations
@@ -186,12 +187,14 @@ def test_q_gives_the_terminal_back_as_the_signals_do(server: Server) -> None:
     ids=["missing", "bad-quote"],
 )
 def test_an_editor_that_cannot_run_leaves_q_working(server: Server, editor: str, said: str) -> None:
-    pane = server.reader(str(BUNDLED), env={"EDITOR": editor})
+    # A shell says the status: tmux 3.3 does not always learn a dead pane's own.
+    pane = server.reader(str(BUNDLED), env={"EDITOR": editor}, keep=True)
     server("send-keys", "-t", pane, "e")
     server.wait(pane, lambda screen: said in screen and DRAWN in screen, "the editor's failure")
     server("send-keys", "-t", pane, "q")
-    server.wait_dead(pane)
-    assert server.flags(pane, "pane_dead_status", "alternate_on") == ["0", "0"]
+    server.wait(pane, lambda screen: "EXIT=" in screen, "the reader's exit")
+    assert "EXIT=0" in server.screen(pane)
+    assert server.flags(pane, "alternate_on") == ["0"]
 
 
 @pytest.mark.skipif(shutil.which("vim") is None, reason="not installed: vim")
@@ -202,15 +205,17 @@ def test_vim_on_a_path_with_a_space_hands_the_terminal_back(server: Server) -> N
     folder.mkdir()
     path = folder / "core scientific.yaml"
     shutil.copy(BUNDLED, path)
-    pane = server.reader(str(path), env={"EDITOR": "vim -u NONE -i NONE -n"})
+    # A shell says the status: tmux 3.3 does not always learn a dead pane's own.
+    pane = server.reader(str(path), env={"EDITOR": "vim -u NONE -i NONE -n"}, keep=True)
     server("send-keys", "-t", pane, "e")
     server.wait(pane, lambda screen: "format: briefing/1" in screen, "vim on the file")
     server("send-keys", "-t", pane, "Escape", ":q!", "Enter")
     server.wait(pane, lambda screen: DRAWN in screen, "the reader back")
     server("send-keys", "-t", pane, "q")
-    server.wait_dead(pane)
+    server.wait(pane, lambda screen: "EXIT=" in screen, "the reader's exit")
     shutil.rmtree(folder.parent, ignore_errors=True)
-    assert server.flags(pane, "pane_dead_status", "alternate_on") == ["0", "0"]
+    assert "EXIT=0" in server.screen(pane)
+    assert server.flags(pane, "alternate_on") == ["0"]
 
 
 @pytest.mark.skipif(shutil.which("vim") is None, reason="not installed: vim")
