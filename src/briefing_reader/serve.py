@@ -134,6 +134,7 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
     class BriefingServer(Server):
         guard: Guard
         sessions: set[asyncio.Task[Any]]
+        services: set[AppService]  # every session's, to end what is left at shutdown
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -160,6 +161,7 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
         async def _process_messages(
             self, websocket: web.WebSocketResponse, app_service: AppService
         ) -> None:
+            self.services.add(app_service)
             try:
                 await read_until_idle(
                     super()._process_messages(websocket, app_service),
@@ -177,6 +179,12 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
             # Cancelled, textual-serve tells each reader to quit and closes its websocket.
             for task in self.sessions:
                 task.cancel()
+            if self.sessions:
+                await asyncio.wait(self.sessions, timeout=2 * QUIT_GRACE_SECONDS)
+            # Each reader ended and its pipes closed while the loop still runs: a subprocess
+            # transport left for the collector after the loop closes raises "Event loop is
+            # closed" from its __del__ (Python 3.12 and later).
+            await asyncio.gather(*(end_now(service) for service in self.services))
 
         async def handle_index(self, request: web.Request) -> Any:
             # textual-serve writes its own host:port into the page's websocket and static
@@ -216,6 +224,23 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
             if not task.done():
                 task.cancel()
 
+    async def end_now(app_service: AppService) -> None:
+        process = app_service._process  # see end_later
+        if process is None:
+            return
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), QUIT_GRACE_SECONDS)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await process.wait()
+        transport = getattr(process, "_transport", None)
+        if transport is not None:
+            transport.close()
+
     def end_later(app_service: AppService) -> None:
         # AppService keeps its process private; this is the one place we reach in, to be
         # sure no reader outlives its tab.
@@ -245,6 +270,7 @@ def make_server(command: str, host: str, port: int, protection: Protection) -> S
         max_sessions=protection.max_sessions,
     )
     server.sessions = set()
+    server.services = set()
     return server
 
 
