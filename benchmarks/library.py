@@ -32,7 +32,7 @@ figure is printed with its ratio to its baseline and the issue's target at N = 1
 The exit status is 0 whether or not targets are met, non-zero only when measuring failed.
 
 Usage: .venv/bin/python benchmarks/library.py [--count 10000] [--repeat 3] [--size 120x40]
-       [--quick] [--keep] [--no-date] [--seed 1]
+       [--quick] [--keep] [--no-date] [--seed 1] [--corpus ours|independent] [--skip-keys]
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ DATE_SHARE = 0.9
 # Far enough back that no entry is "racy" (see library/index.py's RACY_NS) for any run.
 FILE_AGE_NS = 86_400 * 10**9
 LIBRARY_MARKER = "Library"
+# Rows of the terminal that are not list rows (status, borders, footer), with a margin: a
+# screenful of titles is this many rows fewer than the terminal has.
+SCREEN_CHROME = 8
 CURSOR_MOVES = 30
 FILTER_TEXT = "min"  # typed one keystroke at a time into the filter
 SEARCH_TEXT = "hashrate"
@@ -331,6 +334,36 @@ def make_corpus(folder: Path, count: int, seed: int, with_date: bool) -> Corpus:
     return corpus
 
 
+# The independent corpus (issue 14): one flat folder, no dates, one source article that no
+# quote of any briefing is in. Each briefing then carries one error per excerpt.
+SHARED_ARTICLE = "sources/article.txt"
+
+
+def make_independent_corpus(folder: Path, count: int, seed: int) -> Corpus:
+    rng = random.Random(seed)
+    corpus = Corpus(folder, count)
+    (folder / "sources").mkdir(parents=True)
+    article = make_article(rng, SHARED_ARTICLE)
+    (folder / article.file).write_text(article_text(article, rng), encoding="utf-8")
+    others = [make_article(rng, SHARED_ARTICLE) for _ in range(20)]  # varied titles, one file
+    for index in range(count):
+        doc = make_briefing(rng, rng.choice(others), index, with_date=False)
+        doc["title"] += f" #{index}"  # with 20 articles, titles would repeat
+        for section in ("headline_facts", "loss_drivers", "open_questions"):
+            for item in doc[section]:
+                item["evidence"] = "Reportedly, " + item["evidence"]
+        if doc["ceo_quote"] is not None:
+            doc["ceo_quote"]["text"] = "As we said, " + doc["ceo_quote"]["text"]
+        corpus.planted["evidence"] = corpus.planted.get("evidence", 0) + 1
+        (folder / f"{doc['id']}.yaml").write_text(render(doc), encoding="utf-8")
+    stamp = time.time_ns() - FILE_AGE_NS
+    for path in walk(folder):
+        os.utime(path, ns=(stamp, stamp))
+        corpus.files += 1
+        corpus.total_bytes += os.path.getsize(path) if path.endswith(".yaml") else 0
+    return corpus
+
+
 def walk(folder: Path | str) -> Iterator[str]:
     """Every file under ``folder``, by os.scandir (the way a library would be read)."""
     with os.scandir(folder) as entries:
@@ -432,10 +465,57 @@ def spawn(
         os.close(slave)  # only the child may hold it, or its exit would go unseen
 
 
+class Text:
+    """A marker: this text has been written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text.encode()
+        self.scanned = 0
+
+    def __str__(self) -> str:
+        return repr(self.text)
+
+    def seen(self, output: bytearray, new: int) -> bool:
+        # From where the last look ended (back across a read's end, where a marker may
+        # straddle two reads): text written before an earlier marker appeared counts too.
+        start, self.scanned = max(0, self.scanned - len(self.text)), len(output)
+        return output.find(self.text, start) != -1
+
+
+# A briefing's title as make_briefing writes it, drawn on one row of the list: what tells a
+# row showing its title from one showing a file name (or an empty list's border).
+TITLE = re.compile(
+    rb"(?:" + rb"|".join(re.escape(c.encode()) for c in COMPANIES) + rb"): [a-z ]+ of "
+    rb"[^\x1b\r\n]{1,40}? in Q[1-4] \d{4}(?: #\d+)?"
+)
+
+
+class Titles:
+    """A marker: ``count`` different titles of briefings have been drawn (1: the first title
+    on screen; a screen's rows: the first screenful of titles)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.titles: set[bytes] = set()
+        self.scanned = 0
+
+    def __str__(self) -> str:
+        return f"{self.count} titles (saw {len(self.titles)})"
+
+    def seen(self, output: bytearray, new: int) -> bool:
+        for match in TITLE.finditer(output, max(0, self.scanned - 200)):
+            self.titles.add(match.group())
+        self.scanned = len(output)
+        return len(self.titles) >= self.count
+
+
+Marker = str | Text | Titles
+
+
 def run_pty(
     name: str,
     argv: list[str],
-    markers: list[str],
+    markers: list[Marker],
     *,
     size: tuple[int, int],
     env: dict[str, str],
@@ -449,7 +529,7 @@ def run_pty(
     this returns True.
     """
     proc, master, started = spawn(argv, size, env, cwd)
-    wanted = [m.encode() for m in markers]
+    wanted = [Text(m) if isinstance(m, str) else m for m in markers]
     found: list[float] = []
     output = bytearray()
     try:
@@ -457,9 +537,9 @@ def run_pty(
         while len(found) < len(wanted) or (linger is not None and not linger()):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                waiting = wanted[len(found)] if len(found) < len(wanted) else b"(linger)"
+                waiting = wanted[len(found)] if len(found) < len(wanted) else "(linger)"
                 raise startup.MeasureError(
-                    f"{name}: {waiting!r} did not appear within {timeout:g} s; "
+                    f"{name}: {waiting} did not appear within {timeout:g} s; "
                     f"the screen's text last ended with: {screen_text(output)}"
                 )
             if not select.select([master], [], [], min(remaining, 0.05))[0]:
@@ -472,11 +552,7 @@ def run_pty(
                     f"output ended with: {screen_text(output)}"
                 )
             output += chunk
-            # Markers may straddle reads: search back across the end of the previous chunk.
-            while len(found) < len(wanted):
-                marker = wanted[len(found)]
-                if output.find(marker, max(0, len(output) - len(chunk) - len(marker))) == -1:
-                    break
+            while len(found) < len(wanted) and wanted[len(found)].seen(output, len(chunk)):
                 found.append(now - started)
     finally:
         try:
@@ -517,13 +593,18 @@ class Setup:
             timeout=startup.RUN_TIMEOUT_S,
         )
 
+    def markers(self, corpus: Corpus) -> list[Marker]:
+        """First paint, first title, first screenful of titles, the filled library."""
+        screenful = min(corpus.count, self.size[1] - SCREEN_CHROME)
+        return [LIBRARY_MARKER, Titles(1), Titles(screenful), f"{corpus.count:,} briefings"]
+
     def library(
         self, corpus: Corpus, env: dict[str, str], linger: Callable[[], bool] | None = None
     ) -> Run:
         return run_pty(
             f"briefing ({corpus.count:,})",
             [self.briefing, str(corpus.folder)],
-            [LIBRARY_MARKER, f"{corpus.count:,} briefings"],
+            self.markers(corpus),
             size=self.size,
             env=env,
             cwd=self.root,
@@ -657,12 +738,16 @@ def report(
         Figure("(b) read all files' bytes", read_s, "s", "(a)", a),
         Figure("(c) parse all, CSafeLoader, 1 process", parse_s, "s", "(a)", a),
         Figure("(d) cold: first paint", median_of(cold, 0), "s", "(a)", a, None, note),
-        Figure(f"(d) cold: filled library ({n})", median_of(cold, 1), "s", "((a)+(c))", floor,
-               1.1, note),
+        Figure("(d) cold: first title", median_of(cold, 1), "s", "(a)", a, None, note),
+        Figure("(d) cold: first screenful of titles", median_of(cold, 2), "s", "(a)", a, 1.5,
+               note),
+        Figure(f"(d) cold: filled library ({n})", median_of(cold, 3), "s", "((a)+(c))", floor,
+               0.6, note),
         Figure("(e) warm: first paint", median_of(warm, 0), "s", "(a)", a, 1.5, note),
-        Figure(f"(e) warm: filled library ({n})", median_of(warm, 1), "s", "(a)", a, 2.0, note),
+        Figure("(e) warm: first title", median_of(warm, 1), "s", "(a)", a, 1.3, note),
+        Figure(f"(e) warm: filled library ({n})", median_of(warm, 3), "s", "(a)", a, 1.6, note),
         Figure("(g) peak RSS of (a)", rss_a, "KiB"),
-        Figure(f"(g) peak RSS of (e), filled ({n})", rss_e, "KiB", "(a)", rss_a, 2.0, note),
+        Figure(f"(g) peak RSS of (e), filled ({n})", rss_e, "KiB", "(a)", rss_a, 1.5, note),
     ]  # fmt: skip
 
 
@@ -717,6 +802,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="generate briefings without the optional date field",
     )
     parser.add_argument("--seed", type=int, default=1, help="seed of the generator (default 1)")
+    parser.add_argument(
+        "--corpus",
+        choices=("ours", "independent"),
+        default="ours",
+        help="ours: folders of 500 with 3 articles each, 5%% broken; independent: one flat "
+        "folder, undated, one shared article that no quote is in (default ours)",
+    )
+    parser.add_argument(
+        "--skip-keys", action="store_true", help="leave out (f), the pilot's key latencies"
+    )
     return parser
 
 
@@ -816,8 +911,12 @@ def measure_keys(setup: Setup, corpora: list[Corpus], repeat: int) -> Outcome:
 
 def measure(args: argparse.Namespace, root: Path) -> int:
     say(f"generating {args.count:,} + {SMALL_COUNT} briefings in {root}...")
-    big = make_corpus(root / "library", args.count, args.seed, args.date)
-    small = make_corpus(root / "library-100", SMALL_COUNT, args.seed + 1, args.date)
+    if args.corpus == "independent":
+        big = make_independent_corpus(root / "library", args.count, args.seed)
+        small = make_independent_corpus(root / "library-100", SMALL_COUNT, args.seed + 1)
+    else:
+        big = make_corpus(root / "library", args.count, args.seed, args.date)
+        small = make_corpus(root / "library-100", SMALL_COUNT, args.seed + 1, args.date)
     setup = Setup(root, args.size, str(Path(sys.executable).with_name("briefing")))
 
     say("(b), (c): reading and parsing in this process...")
@@ -826,8 +925,10 @@ def measure(args: argparse.Namespace, root: Path) -> int:
     parse_s = statistics.median(timed(lambda: parse_all(big.folder)) for _ in range(args.repeat))
     say("(a), (d), (e), (g): whole processes in a pty...")
     procs = measure_processes(setup, big, small, args.repeat)
-    say("(f): keystrokes through the pilot...")
-    keys = measure_keys(setup, [big, small], args.repeat)
+    keys = Outcome()
+    if not args.skip_keys:
+        say("(f): keystrokes through the pilot...")
+        keys = measure_keys(setup, [big, small], args.repeat)
 
     runs = procs.runs
     figures = report(args.count, read_s, parse_s, runs["bare"], runs["cold"], runs["warm"],
@@ -837,7 +938,8 @@ def measure(args: argparse.Namespace, root: Path) -> int:
     loader = f"{FAST_LOADER.__name__}, yaml.__with_libyaml__={yaml.__with_libyaml__}"
     print(
         f"library benchmark: N={args.count:,} ({big.total_bytes / args.count / 1024:.1f} KiB "
-        f"per briefing, {big.files:,} files with sources; planted problems: {planted}); "
+        f"per briefing, {big.files:,} files with sources; corpus {args.corpus}; planted "
+        f"problems: {planted}); "
         f"{os.cpu_count()} CPUs; Python {platform.python_version()}; PyYAML {yaml.__version__} "
         f"({loader}); pty {args.size[0]}x{args.size[1]}; medians of {args.repeat}"
     )
