@@ -2,7 +2,7 @@
 
 Nothing here sleeps to wait for events: callbacks put batches into a queue and the tests
 block on it. The watcher sets up its kernel watches in its own thread, so each test first
-rewrites a probe file until the watcher reports it (see ``Watching.start``).
+rewrites a probe file until the watcher reports it (``Watching.start``, in conftest.py).
 """
 
 from __future__ import annotations
@@ -20,64 +20,9 @@ import yaml
 
 from briefing_reader.library import watch
 from briefing_reader.library.watch import Change, FolderWatcher, settled
+from tests.unit.conftest import TIMEOUT, Watching
 
-TIMEOUT = 10
 BRIEFING = "title: Quarterly results\nsummary: " + "revenue fell " * 200 + "\n"
-
-
-class Watching:
-    """A started watcher over ``folder`` whose batches land in ``batches``."""
-
-    def __init__(self, folder: Path, **options: int) -> None:
-        self.folder = folder
-        self.batches: queue.Queue[list[Change]] = queue.Queue()
-        # Each change with the file's text when the callback ran (None once deleted).
-        self.texts: list[tuple[Change, str | None]] = []
-        self.watcher = FolderWatcher([folder], self._on_changes, **options)
-
-    def _on_changes(self, changes: list[Change]) -> None:
-        for change in changes:
-            text = None if change.kind == "deleted" else change.path.read_text()
-            self.texts.append((change, text))
-        self.batches.put(changes)
-
-    def next_batch(self) -> list[Change]:
-        return self.batches.get(timeout=TIMEOUT)
-
-    def until(self, *paths: Path) -> list[Change]:
-        """Every change reported up to and including the batch that names the last of ``paths``."""
-        seen: list[Change] = []
-        while not set(paths) <= {change.path for change in seen}:
-            batch = self.next_batch()
-            assert batch == sorted(batch, key=lambda change: change.path)
-            seen.extend(batch)
-        return seen
-
-    def start(self) -> None:
-        """Start watching, and return once the watcher has reported a change.
-
-        The probe file exists before the watcher starts, so it is known and reported as
-        modified; it is rewritten, less and less often so that it can settle in between,
-        until a change to it comes through.
-        """
-        probe = self.folder / "probe.yaml"
-        probe.write_text("attempt: start\n")
-        assert self.watcher.start()
-        for attempt in range(30):
-            probe.write_text(f"attempt: {attempt}\n")
-            try:
-                batch = self.batches.get(timeout=min(0.05 * 2**attempt, 1.0))
-            except queue.Empty:
-                continue
-            if any(change.path == probe for change in batch):
-                break
-        else:
-            pytest.fail("the watcher never reported the probe file")
-        probe.unlink()
-        seen = self.until(probe)
-        while seen[-1] != Change("deleted", probe):
-            seen.extend(self.until(probe))
-        assert {change.path for change in seen} == {probe}
 
 
 @pytest.fixture

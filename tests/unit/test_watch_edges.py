@@ -1,9 +1,9 @@
 """Live reload at the edges: symlinked folders, lost events, a start racing the index, and
 reloads told while one is being read.
 
-As in test_watch, nothing sleeps to wait for events: batches land in a queue the tests block
-on, and a probe file is rewritten until the watcher reports it, so each test starts with
-the watches in place.
+As in test_watch (the harness, ``Watching``, is in conftest.py), nothing sleeps to wait for
+events: batches land in a queue the tests block on, and a probe file is rewritten until the
+watcher reports it, so each test starts with the watches in place.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from briefing_reader.library.session import LibrarySession
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.watch import Change, FolderWatcher
 from briefing_reader.loading.discover import discover
+from tests.unit.conftest import TIMEOUT, Watching
 
-TIMEOUT = 10
 BRIEFING = "title: Quarterly results\nsummary: revenue fell\n"
 OUTSIDE_FOLDERS = 40
 
@@ -41,41 +41,6 @@ def inotify_watches() -> int:
             continue
         count += text.count("inotify wd:")
     return count
-
-
-class Watching:
-    """A started watcher over ``folder`` whose batches land in ``batches``."""
-
-    def __init__(self, folder: Path, **options: object) -> None:
-        self.folder = folder
-        self.batches: queue.Queue[list[Change]] = queue.Queue()
-        self.seen: list[Change] = []
-        self.watcher = FolderWatcher([folder], self.batches.put, **options)  # type: ignore[arg-type]
-
-    def until(self, *paths: Path) -> list[Change]:
-        """Every change up to and including the batch naming the last of ``paths``."""
-        seen: list[Change] = []
-        while not set(paths) <= {change.path for change in seen}:
-            seen.extend(self.batches.get(timeout=TIMEOUT))
-        self.seen.extend(seen)
-        return seen
-
-    def start(self) -> None:
-        probe = self.folder / "probe.yaml"
-        assert self.watcher.start()
-        for attempt in range(40):
-            probe.write_text(f"attempt: {attempt}\n")
-            try:
-                batch = self.batches.get(timeout=min(0.05 * 2**attempt, 1.0))
-            except queue.Empty:
-                continue
-            if any(change.path == probe for change in batch):
-                break
-        else:
-            pytest.fail("the watcher never reported the probe file")
-        probe.unlink()
-        while Change("deleted", probe) not in self.until(probe):
-            pass
 
 
 @pytest.fixture
