@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from briefing_reader import __version__
 from briefing_reader.keys import help_text
 from briefing_reader.loading.discover import discover
+from briefing_reader.shell import SHELLS
 from briefing_reader.streams import run_command, terminal_problem
 from briefing_reader.text import clean_name
 
@@ -36,6 +37,19 @@ Read briefings: short YAML documents distilled from news articles, each shown as
 four panes (headline facts, loss drivers, the CEO quote, open questions) that you
 move through with the keyboard alone.
 """
+
+# The commands besides reading: (name, what follows it in a usage line, what it does). --help,
+# the shell completions and the manual page all take their one-line summaries from here.
+OTHER_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("validate", "PATH ...", "check briefings against the format and their sources"),
+    ("show", "PATH ...", "print briefings as text, Markdown or JSON, no interaction"),
+    ("schema", "", "print the JSON Schema of the format, for editors"),
+    ("new", "--source ARTICLE", "start a briefing from an article's text"),
+    ("serve", "[PATH ...]", "the reader in a web browser (the 'serve' extra)"),
+)
+_OTHER_COMMANDS = "\n".join(
+    f"  {f'{PROG} {name} {usage}'.ljust(34)}{summary}" for name, usage, summary in OTHER_COMMANDS
+)
 
 EPILOG = f"""\
 {KEYS}
@@ -63,11 +77,12 @@ examples:
   briefing --no-state /shared/      a shared folder, leaving no read marks behind
 
 other commands (each has --help):
-  briefing validate PATH ...        check briefings against the format and their sources
-  briefing show PATH ...            print briefings as text, Markdown or JSON, no interaction
-  briefing schema                   print the JSON Schema of the format, for editors
-  briefing new --source ARTICLE     start a briefing from an article's text
-  briefing serve [PATH ...]         the reader in a web browser (the 'serve' extra)
+{_OTHER_COMMANDS}
+
+completion and the manual:
+  briefing --print-completion bash > ~/.local/share/bash-completion/completions/briefing
+  briefing --print-man > ~/.local/share/man/man1/briefing.1    then: man briefing
+  (zsh and fish: the README says where their scripts go)
 
 exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or no briefings.
 Every command exits 141 when the pipe it writes to closes early (`| head`), and 1
@@ -108,6 +123,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-cache",
         action="store_true",
         help="index the library afresh, without reading or writing the index cache",
+    )
+    parser.add_argument(
+        "--print-completion",
+        choices=SHELLS,
+        metavar="SHELL",
+        help="print the tab completion script for bash, zsh or fish, and exit",
+    )
+    parser.add_argument(
+        "--print-man", action="store_true", help="print the manual page (roff), and exit"
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -217,6 +241,19 @@ def read(argv: list[str], *, terminal: bool = False) -> int:
 
 def _read(argv: list[str], *, terminal: bool) -> int:
     args = build_parser().parse_args(argv)
+    if args.print_completion or args.print_man:
+        # Before any terminal check: these are run in scripts and install steps.
+        from briefing_reader.manpage import manual
+        from briefing_reader.shell import completion_script
+        from briefing_reader.tui.themes import theme_names  # Textual's, without starting it
+
+        tree = command_tree()
+        themes = {"theme": theme_names()}
+        shell: str | None = args.print_completion
+        sys.stdout.write(
+            completion_script(tree, shell, choices=themes) if shell else manual(tree, themes)
+        )
+        return 0
     paths: list[Path] = args.paths or default_paths()
     dumb = os.environ.get("TERM") == "dumb"
     # Under `serve` the reader talks to a browser through its pipes, not to a terminal.
@@ -295,7 +332,7 @@ def _run(
     return app.return_code or 0
 
 
-def validate(argv: list[str]) -> int:
+def validate_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} validate",
         description=(
@@ -315,7 +352,11 @@ def validate(argv: list[str]) -> int:
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def validate(argv: list[str]) -> int:
+    args = validate_parser().parse_args(argv)
     try:
         files = existing_files(args.paths)  # a missing one is checked as unreadable
     except UsageError as usage:
@@ -377,8 +418,7 @@ def _number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
-def show(argv: list[str]) -> int:
-    """Print briefings without interaction: to a pipe, a file, mail or a wiki."""
+def show_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} show",
         description=(
@@ -415,7 +455,12 @@ def show(argv: list[str]) -> int:
         help="wrap text at N columns (default: COLUMNS, else the terminal's width; 80 when "
         "piped or redirected)",
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def show(argv: list[str]) -> int:
+    """Print briefings without interaction: to a pipe, a file, mail or a wiki."""
+    args = show_parser().parse_args(argv)
     try:
         entries = load_files(briefing_files(args.paths))
     except UsageError as problem:
@@ -458,22 +503,26 @@ def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool
     print_text(entries, OutputConsole(sys.stdout, width), err)
 
 
-def schema(argv: list[str]) -> int:
-    argparse.ArgumentParser(
+def schema_parser() -> argparse.ArgumentParser:
+    return argparse.ArgumentParser(
         prog=f"{PROG} schema",
         description=(
             "Print the JSON Schema (draft 2020-12) of the briefing format, generated from the "
             "model the loader uses. Save it and point yaml-language-server at it for completion "
             "and checking in editors (see the README)."
         ),
-    ).parse_args(argv)
+    )
+
+
+def schema(argv: list[str]) -> int:
+    schema_parser().parse_args(argv)
     from briefing_reader.schema import briefing_schema
 
     print(json.dumps(briefing_schema(), indent=2))
     return 0
 
 
-def new(argv: list[str]) -> int:
+def new_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} new",
         description=(
@@ -491,7 +540,11 @@ def new(argv: list[str]) -> int:
         "--id", dest="briefing_id", help="the briefing's id (default: from the headline)"
     )
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="default: ./ID.yaml")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def new(argv: list[str]) -> int:
+    args = new_parser().parse_args(argv)
     from briefing_reader.authoring import write_draft
 
     try:
@@ -505,8 +558,7 @@ def new(argv: list[str]) -> int:
     return 0
 
 
-def serve(argv: list[str]) -> int:
-    """The reader in a web browser, one live session per tab."""
+def serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} serve",
         description=(
@@ -544,7 +596,12 @@ def serve(argv: list[str]) -> int:
         help="port to listen on (default 8000)",
     )
     add_serve_protection_arguments(parser)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def serve(argv: list[str]) -> int:
+    """The reader in a web browser, one live session per tab."""
+    args = serve_parser().parse_args(argv)
     paths: list[Path] = args.paths or default_paths()
     try:
         briefing_files(paths)  # report a bad path here, not in every browser session
@@ -613,6 +670,39 @@ def _minutes(value: str) -> float:
     if not minutes > 0 or minutes == float("inf"):
         raise argparse.ArgumentTypeError("must be a positive number of minutes")
     return minutes
+
+
+PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
+    "validate": validate_parser,
+    "show": show_parser,
+    "schema": schema_parser,
+    "new": new_parser,
+    "serve": serve_parser,
+}
+
+
+def command_tree() -> argparse.ArgumentParser:
+    """The reader's parser with each command's parser under it, as argparse subcommands.
+
+    main() dispatches on the first word itself (a PATH may come first), so this tree is
+    only read: by the shell completions and the manual page, which then never drift from
+    what each command accepts.
+    """
+    root = build_parser()
+    commands = root.add_subparsers(title="commands", dest="command", metavar="COMMAND")
+    for name, _usage, summary in OTHER_COMMANDS:
+        parser = PARSERS[name]()
+        commands.add_parser(
+            name,
+            prog=parser.prog,  # not argparse's "briefing [PATH ...] show"
+            parents=[parser],
+            add_help=False,  # the parent's -h comes with its other options
+            help=summary,
+            description=parser.description,
+            epilog=parser.epilog,
+            formatter_class=parser.formatter_class,
+        )
+    return root
 
 
 COMMANDS: dict[str, Callable[[list[str]], int]] = {

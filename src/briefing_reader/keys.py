@@ -444,19 +444,31 @@ def _lines(keys: list[Key]) -> Iterator[tuple[list[Key], str]]:
         yield line
 
 
-def _key_list(keys: list[Key]) -> str:
-    return ", ".join(_as_written(keys))
+def help_rows() -> list[tuple[str, list[tuple[list[str], str]]]]:
+    """Each section of the key list: its heading and its lines, (keys as written, words).
+
+    --help, the README and the manual page (:mod:`briefing_reader.manpage`) lay them out.
+    """
+    return [
+        (
+            section.heading,
+            [
+                (_as_written(group), words)
+                for group, words in _lines([k for k in KEYS if k.owner in section.owners])
+            ],
+        )
+        for section in SECTIONS_OF_HELP
+    ]
 
 
 def help_text() -> str:
     """The key list of ``briefing --help`` (and of the README), with the default keys."""
     out: list[str] = []
-    for section in SECTIONS_OF_HELP:
-        out.append(section.heading)
-        keys = [key for key in KEYS if key.owner in section.owners]
-        for group, words in _lines(keys):
+    for heading, rows in help_rows():
+        out.append(heading)
+        for keys, words in rows:
             first, *more = words.split("\n")
-            out.append(f"  {_key_list(group).ljust(_KEY_COLUMN)} {first}".rstrip())
+            out.append(f"  {', '.join(keys).ljust(_KEY_COLUMN)} {first}".rstrip())
             out.extend(" " * (_KEY_COLUMN + 3) + line for line in more)
     return "\n".join(out) + "\n"
 
