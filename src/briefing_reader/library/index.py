@@ -113,6 +113,9 @@ class _Row(NamedTuple):
 
 
 Progress = Callable[[int, int], None]  # (files done, files in all)
+# Entries known before the index is complete, in batches, as they come: the cached ones at
+# once, then each chunk of parsed files. Each batch holds only entries not given before.
+Partial = Callable[[list[Entry]], None]
 
 
 class Index:
@@ -189,13 +192,16 @@ class Index:
         workers: int | None = None,
         parallel_threshold: int = PARALLEL_THRESHOLD,
         progress: Progress | None = None,
+        partial: Partial | None = None,
     ) -> Index:
         """Index every briefing under ``folders``, reusing the cache where files are unchanged.
 
         ``cache_path`` defaults to ``cache_dir()/`` :data:`CACHE_NAME` (the texts beside it);
         ``use_cache=False`` neither reads nor writes it. ``workers`` caps the worker
         processes (default: one per CPU; 1 parses in this process). ``progress`` is called
-        with (done, total) as files are parsed, from the calling thread. Raises
+        with (done, total) as files are parsed, from the calling thread; ``partial`` with the
+        entries known so far, batch by batch (see :data:`Partial`), while files that need
+        parsing remain, so that a list can show titles long before the last file. Raises
         PathNotFound for a missing folder, as :func:`discover` does; problems with the
         cache never raise.
         """
@@ -218,14 +224,16 @@ class Index:
                 todo.append((position, name, stamp))
         parallel = False
         if todo:
+            if partial is not None and len(todo) < len(rows):
+                partial([row.entry for row in rows if row is not None])
             jobs = [(name, stamp) for _, name, stamp in todo]
             count = _worker_count(workers, len(jobs))
             built: list[_Row] | None = None
             if count > 1 and len(jobs) > parallel_threshold:
-                built = _build_parallel(jobs, count, progress)
+                built = _build_parallel(jobs, count, progress, partial)
                 parallel = built is not None
             if built is None:
-                built = _build_rows(jobs, progress)
+                built = _build_rows(jobs, progress, partial)
             for (position, _, _), row in zip(todo, built, strict=True):
                 rows[position] = row
         final = [row for row in rows if row is not None]
@@ -299,7 +307,11 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
     return _Row(os.path.abspath(name), entry, source_stamp, text)
 
 
-def _build_rows(jobs: list[tuple[str, Stamp]], progress: Progress | None = None) -> list[_Row]:
+def _build_rows(
+    jobs: list[tuple[str, Stamp]],
+    progress: Progress | None = None,
+    partial: Partial | None = None,
+) -> list[_Row]:
     from briefing_reader.checks.validate import SourceCache
 
     # One SourceCache per batch: neighbouring briefings usually share source articles.
@@ -307,8 +319,11 @@ def _build_rows(jobs: list[tuple[str, Stamp]], progress: Progress | None = None)
     rows = []
     for done, (name, stamp) in enumerate(jobs, start=1):
         rows.append(_build_row(name, stamp, cache))
-        if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, len(jobs))
+        if done % PROGRESS_EVERY == 0 and done < len(jobs):
+            if partial is not None:
+                partial([row.entry for row in rows[-PROGRESS_EVERY:]])
+            if progress is not None:
+                progress(done, len(jobs))
     if progress is not None:
         progress(len(jobs), len(jobs))
     return rows
@@ -321,12 +336,24 @@ def _worker_count(workers: int | None, jobs: int) -> int:
     return max(1, min(workers, jobs))
 
 
+# The first files of a parallel build are parsed by the calling process itself while the
+# workers start (a fork server and its workers take a few hundred milliseconds to import
+# the loader): a screenful of titles, at once.
+FIRST_CHUNK = 60
+# Chunks per worker: more, smaller chunks stream titles sooner and even out slow ones; each
+# costs a round trip and a SourceCache of its own.
+CHUNKS_PER_WORKER = 16
+
+
 def _build_parallel(
-    jobs: list[tuple[str, Stamp]], workers: int, progress: Progress | None = None
+    jobs: list[tuple[str, Stamp]],
+    workers: int,
+    progress: Progress | None = None,
+    partial: Partial | None = None,
 ) -> list[_Row] | None:
     """Parse ``jobs`` in worker processes; None when processes cannot be used here."""
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     from briefing_reader.library.lifeline import exit_with
@@ -334,10 +361,10 @@ def _build_parallel(
     # Not fork: the reader calls this from a thread of a running app, and forking a
     # process with threads can deadlock a child on a lock some other thread held.
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    # Contiguous chunks keep a folder's briefings, and so their shared sources, together;
-    # several per worker even out chunks that happen to be slow.
-    size = max(1, -(-len(jobs) // (workers * 4)))
-    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    first, rest = jobs[:FIRST_CHUNK], jobs[FIRST_CHUNK:]
+    # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
+    size = max(1, -(-len(rest) // (workers * CHUNKS_PER_WORKER)))
+    starts = range(0, len(rest), size)
     try:
         with (
             _real_stderr(),
@@ -349,12 +376,28 @@ def _build_parallel(
                 initargs=(os.getpid(),),
             ) as pool,
         ):
-            built: list[_Row] = []
-            for rows in pool.map(_build_rows, chunks):  # in order, each as soon as it is done
-                built.extend(rows)
+            pending: dict[Future[list[_Row]], int] = {
+                pool.submit(_build_rows, rest[start : start + size]): start for start in starts
+            }
+            built: list[_Row | None] = [None] * len(rest)
+            head = _build_rows(first)  # while the workers start
+            done = len(head)
+            if partial is not None:
+                partial([row.entry for row in head])
+            if progress is not None:
+                progress(done, len(jobs))
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:  # as each chunk is done, in whatever order
+                    start = pending.pop(future)
+                    rows = future.result()
+                    built[start : start + len(rows)] = rows
+                    done += len(rows)
+                    if partial is not None:
+                        partial([row.entry for row in rows])
                 if progress is not None:
-                    progress(len(built), len(jobs))
-            return built
+                    progress(done, len(jobs))
+            return [*head, *(row for row in built if row is not None)]
     except (OSError, BrokenProcessPool, RuntimeError, ValueError):
         # No /dev/shm, a sandbox forbidding processes, a killed worker: parse here instead.
         return None

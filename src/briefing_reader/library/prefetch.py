@@ -21,7 +21,7 @@ import struct
 import threading
 from pathlib import Path
 
-from briefing_reader.library.index import Entry, Index, IndexStats, Progress
+from briefing_reader.library.index import Entry, Index, IndexStats, Partial, Progress
 from briefing_reader.library.lifeline import die_with_parent
 
 
@@ -39,6 +39,8 @@ class Prefetch:
         self._lock = threading.Lock()
         self._progress: Progress | None = None
         self._latest: tuple[int, int] | None = None
+        self._partial: Partial | None = None
+        self._batches: list[list[Entry]] = []  # told before anyone listened: replayed
         self._index: Index | None = None
         # Set by the reader once its first frame is drawn: decoding holds the interpreter
         # lock, and the first frame is what the user is waiting for.
@@ -82,6 +84,18 @@ class Prefetch:
                         report(first, second)
                     continue
                 payload = stream.read(first)
+                if kind == _PARTIAL:
+                    # A few dozen entries: decoded at once, whatever the screen is doing.
+                    batch = _decode_entries(payload) if len(payload) == first else None
+                    if batch is None:
+                        return
+                    with self._lock:
+                        tell = self._partial
+                        if tell is None:
+                            self._batches.append(batch)
+                    if tell is not None:
+                        tell(batch)
+                    continue
                 if len(payload) == first:
                     # Decoded here, not by the screen's worker: then it is ready the moment
                     # the screen asks. The bound is only for a reader that never draws.
@@ -89,13 +103,28 @@ class Prefetch:
                     self._index = _decode(payload)
                 return
 
-    def wait(self, progress: Progress | None = None) -> Index | None:
-        """Block until the child is done (call it from a worker thread); None if it failed."""
+    def wait(
+        self, progress: Progress | None = None, partial: Partial | None = None
+    ) -> Index | None:
+        """Block until the child is done (call it from a worker thread); None if it failed.
+
+        ``progress`` and ``partial`` are called from the prefetch's own thread, as the
+        child tells (what it told before is told at once, from this one).
+        """
         with self._lock:
             self._progress = progress
             latest = self._latest
         if latest is not None and progress is not None:
             progress(*latest)
+        if partial is not None:
+            while True:  # batches told meanwhile are replayed, in order, before any new one
+                with self._lock:
+                    batches, self._batches = self._batches, []
+                    if not batches:
+                        self._partial = partial
+                        break
+                for batch in batches:
+                    partial(batch)
         self._reader.join()
         self._reap()
         return self._index
@@ -124,11 +153,20 @@ def _decode(payload: bytes) -> Index | None:
         return None
 
 
+def _decode_entries(payload: bytes) -> list[Entry] | None:
+    try:
+        return [Entry._make(row) for row in pickle.loads(payload)]
+    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return None
+
+
 DECODE_WAIT_S = 2.0
 
-# A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the index.
+# A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the index
+# and for a batch of entries told before it.
 _HEADER = struct.Struct("<cQQ")
 _PROGRESS = b"p"
+_PARTIAL = b"e"
 _INDEX = b"i"
 
 
@@ -145,7 +183,13 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
                 out.write(_HEADER.pack(_PROGRESS, done, total))
                 out.flush()
 
-            index = Index.load(folders, use_cache=use_cache, progress=progress)
+            def partial(entries: list[Entry]) -> None:
+                data = pickle.dumps([tuple(e) for e in entries], protocol=pickle.HIGHEST_PROTOCOL)
+                out.write(_HEADER.pack(_PARTIAL, len(data), 0))
+                out.write(data)
+                out.flush()
+
+            index = Index.load(folders, use_cache=use_cache, progress=progress, partial=partial)
             # Plain tuples, not Entry objects: they unpickle in C, with no class to look up.
             payload = pickle.dumps(
                 (

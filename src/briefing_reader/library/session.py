@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from briefing_reader.briefing_files import ReaderFiles
-from briefing_reader.library.index import Entry, Index
+from briefing_reader.library.index import Entry, Index, Partial
 from briefing_reader.library.state import ReadState
 from briefing_reader.library.view import SORT_NAMES, LibraryView
 
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 # or None for a file that is gone.
 Rebuilt = dict[str, tuple[Entry, str] | None]
 Progress = Callable[[int, int], None]
+# While indexing, entries are listed as they come until there are this many (more than a
+# tall terminal's rows); then in doublings (see LibrarySession.add_partial).
+PARTIAL_SCREENFUL = 120
 # Between the parts of the status line.
 STATUS_SEPARATOR = "  \u00b7  "
 
@@ -105,6 +108,8 @@ class LibrarySession:
         self.view = LibraryView(is_read=state.is_read)
         self.index: Index | None = None
         self.indexing: tuple[int, int] | None = (0, 0)
+        # What is listed while indexing, by path (see add_partial).
+        self._partial: dict[str, Entry] = {}
         self.search_query: str | None = None
         self.search_sources = False
         self.matches: list[str] = []  # paths with a search match, in list order
@@ -124,13 +129,18 @@ class LibrarySession:
 
     # --- indexing --------------------------------------------------------------------------
 
-    def load_index(self, progress: Progress | None = None) -> Index | None:
+    def load_index(
+        self, progress: Progress | None = None, partial: Partial | None = None
+    ) -> Index | None:
         """Read the index (blocking): from the prefetch if there is one, else here.
 
-        None when the session closed meanwhile. Raises what :meth:`Index.load` raises.
+        ``partial`` is told the entries known before the index is complete, batch by batch
+        (:data:`~briefing_reader.library.index.Partial`; a batch may repeat a path, when the
+        prefetch failed and the index is read here again). None when the session closed
+        meanwhile. Raises what :meth:`Index.load` raises.
         """
         prefetch = self.prefetch
-        index = prefetch.wait(progress) if prefetch is not None else None
+        index = prefetch.wait(progress, partial) if prefetch is not None else None
         if self.closing:
             return None
         if index is None:  # no child process, or it failed: index here
@@ -139,16 +149,36 @@ class LibrarySession:
                 use_cache=self.use_cache,
                 workers=self.index_workers,
                 progress=progress,
+                partial=partial,
             )
         return index
 
     def progress(self, done: int, total: int) -> None:
         self.indexing = (done, total)
 
+    def add_partial(self, entries: Iterable[Entry]) -> bool:
+        """Take entries that came before the index is complete; True when the view lists
+        them now (in its order, which settles as more come), False when they wait.
+
+        A screenful is listed at once; after that, the list is sorted again only once the
+        entries waiting are as many as those listed: sorting 10,000 entries for every chunk
+        of a few hundred would take the screen's thread from the keys.
+        """
+        if self.index is not None:
+            return False
+        for entry in entries:
+            self._partial[entry.path] = entry
+        listed = self.view.total
+        if listed >= PARTIAL_SCREENFUL and len(self._partial) < 2 * listed:
+            return False
+        self.view.set_entries(self._partial.values())
+        return True
+
     def set_index(self, index: Index) -> None:
         self.index = index
         self.indexing = None
         self._search = None
+        self._partial = {}
         self.view.set_entries(index.entries)
 
     def shown(self) -> None:
@@ -187,7 +217,7 @@ class LibrarySession:
 
     def empty_message(self) -> str | None:
         """What an empty list says (None: the list is not empty)."""
-        if self.indexing is not None:
+        if self.indexing is not None and not self.view.total:
             return "Reading the briefings\u2026 keys work meanwhile."
         if not self.view.total:
             where = ", ".join(str(folder) for folder in self.folders)

@@ -121,7 +121,10 @@ class LibraryScreen(Screen[None]):
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(self._progress, done, total)
 
-        index = self.session.load_index(progress)
+        def partial(entries: Sequence[Entry]) -> None:
+            self.app.call_from_thread(self._partial, entries)
+
+        index = self.session.load_index(progress, partial)
         if index is not None:  # None: closing
             self.app.call_from_thread(self._indexed, index)
 
@@ -129,9 +132,23 @@ class LibraryScreen(Screen[None]):
         self.session.progress(done, total)
         self._update_status()
 
+    def _partial(self, entries: Sequence[Entry]) -> None:
+        """Titles before the index is complete; the cursor keeps its briefing meanwhile."""
+        keep = self._kept_path()
+        if self.session.add_partial(entries):
+            self.list.refresh_rows(keep_path=keep, at_top=keep is None)
+            self._update_status()
+
+    def _kept_path(self) -> str | None:
+        """The briefing the cursor must stay on as the list re-sorts: the one the user moved
+        to. On the first row, the first row stays (the newest, once they have all come)."""
+        current = self.list.current
+        return current.path if current is not None and self.list.cursor > 0 else None
+
     def _indexed(self, index: Index) -> None:
+        keep = self._kept_path()
         self.session.set_index(index)
-        self.list.refresh_rows()
+        self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
         # After the full list is drawn: the preview parses a briefing (and so first imports
         # the YAML loader), which would hold up that frame.
