@@ -5,8 +5,12 @@ from __future__ import annotations
 import dataclasses
 import os
 import pwd
+import random
+import signal
+import subprocess
+import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -130,3 +134,33 @@ def strings(obj: object) -> Iterator[tuple[str, str]]:
                 yield f"[{index}].{where}" if where else f"[{index}]", text
     elif isinstance(obj, str):
         yield "", obj
+
+
+def kill_9_mid_save(
+    saver: str,
+    args: Sequence[str | Path],
+    after_each: Callable[[], object],
+    *,
+    wait: tuple[float, float] = (0.0, 0.05),
+    rounds: int = 25,
+) -> None:
+    """Start ``saver`` (Python that prints "ready", then saves as fast as it can) ``rounds``
+    times, kill -9 it a random moment (``wait`` seconds) after it is ready, and call
+    ``after_each`` once it is dead, to check what it left.
+
+    The moments come from a fixed seed, so a failure comes back on the next run.
+    """
+    rng = random.Random(11)
+    for _ in range(rounds):
+        child = subprocess.Popen(
+            [sys.executable, "-c", saver, *map(str, args)], stdout=subprocess.PIPE
+        )
+        assert child.stdout is not None
+        try:
+            assert child.stdout.readline() == b"ready\n"
+            time.sleep(rng.uniform(*wait))
+        finally:  # never a saver left running, even when it did not start
+            os.kill(child.pid, signal.SIGKILL)
+            child.wait(timeout=30)
+            child.stdout.close()
+        after_each()

@@ -18,7 +18,7 @@ import pytest
 
 from briefing_reader.config import Config, config_path, save_theme, state_dir
 from briefing_reader.tui.app import BriefingApp, make_app
-from tests.conftest import BUNDLED, load
+from tests.conftest import BUNDLED, kill_9_mid_save, load
 from tests.functional.conftest import library_app, loaded, settle
 
 SIZE = (100, 30)
@@ -223,25 +223,16 @@ while True:
 def test_kill_9_mid_theme_save_leaves_a_whole_config_and_no_temporaries_piling_up(
     tmp_path: Path,
 ) -> None:
-    import random
-    import signal
-    import time
     import tomllib
 
     path = tmp_path / "config.toml"
     path.write_text('# mine\n[keys]\n"pane.down" = "down,j"\n')
-    rng = random.Random(11)
-    for _ in range(25):
-        child = subprocess.Popen(
-            [sys.executable, "-c", _THEME_SAVER, str(path)], stdout=subprocess.PIPE
-        )
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0, 0.05))
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
+
+    def whole() -> None:
         settings = tomllib.loads(path.read_text())  # whole, never half-written
         assert settings["keys"] == {"pane.down": "down,j"}
+
+    kill_9_mid_save(_THEME_SAVER, [path], whole)
     save_theme("nord", path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from briefing_reader import __version__
 from briefing_reader.library.index import CACHE_NAME, FORMAT_VERSION, TEXTS_NAME, Index
+from tests.conftest import kill_9_mid_save
 from tests.unit.test_library import make_library
 
 
@@ -174,19 +172,14 @@ def test_kill_9_mid_save_leaves_a_whole_cache_and_no_temporaries_piling_up(
     tmp_path: Path, folder: Path
 ) -> None:
     cache = tmp_path / "cache" / CACHE_NAME
-    rng = random.Random(11)
-    for _ in range(25):
-        child = subprocess.Popen(
-            [sys.executable, "-c", _SAVER, str(folder), str(cache)], stdout=subprocess.PIPE
-        )
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0.05, 0.3))
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
+
+    def whole() -> None:
         for path in (cache, cache.with_name(TEXTS_NAME)):
             if path.exists():
                 json.loads(path.read_text())  # whole, never half-written
+
+    # Later than the others: each save first loads and indexes the folder.
+    kill_9_mid_save(_SAVER, [folder, cache], whole, wait=(0.05, 0.3))
     (folder / "b-002.yaml").write_text((folder / "b-001.yaml").read_text() + "# last\n")
     assert Index.load([folder], cache_path=cache).stats.saved
     assert sorted(p.name for p in cache.parent.iterdir()) == [CACHE_NAME, TEXTS_NAME]

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from briefing_reader.library.state import ReadState
+from tests.conftest import kill_9_mid_save
 
 # One reader: wait for the start file, then mark (and unmark) its own ids, saving each time.
 _READER = """
@@ -100,17 +99,13 @@ def test_kill_9_mid_save_leaves_a_whole_state_file_and_no_temporaries_piling_up(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "read.json"
-    rng = random.Random(11)
-    for _ in range(25):
-        child = subprocess.Popen([sys.executable, "-c", _SAVER, str(path)], stdout=subprocess.PIPE)
-        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
-        time.sleep(rng.uniform(0, 0.05))
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
-        child.stdout.close()
+
+    def whole() -> None:
         if path.exists():
             document = json.loads(path.read_text())  # whole, never half-written
             assert document["format_version"] == 1
+
+    kill_9_mid_save(_SAVER, [path], whole)
     # The next save clears what the killed savers left: at most its own file stays.
     state, warnings = ReadState.load(path)
     assert warnings == []
