@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefing_reader.checks.drafts import draft_items
 from briefing_reader.checks.evidence import normalize, quoted_passages
 from briefing_reader.checks.sources import SourceCache, SourceError, source_path
 from briefing_reader.loading import Loaded, Problem, load_file
@@ -47,6 +48,9 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
             if not item.WHOLE_QUOTE and not item.quoted:
                 where = section.where(index)
                 add("warning", "no-evidence", where, f"{where} has no evidence from the source")
+    for where in draft_items(loaded.path, marks, briefing):
+        message = f"still a draft: {where} (check it, then delete its '# draft' comment)"
+        add("warning", "draft", where, message)
 
     source_file = briefing.source.file
     if source_file:  # else already reported by the loader as required
