@@ -26,6 +26,7 @@ from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:
     from briefing_reader.loading import Loaded, Problem
+    from briefing_reader.output.text import OutputConsole
 
 PROG = "briefing"
 
@@ -376,8 +377,10 @@ def validate(argv: list[str]) -> int:
     if args.format == "json":
         print(json.dumps([problem_as_json(p) for p in problems], indent=2, ensure_ascii=False))
     else:
+        notes = _Notes()
         for problem in problems:
             print(problem)
+            notes.under(problem)
         print(
             f"{_count(len(files), 'file')}, {_count(errors, 'error')}, "
             f"{_count(warnings, 'warning')}"
@@ -388,6 +391,28 @@ def validate(argv: list[str]) -> int:
     if named_unreadable:
         return 2
     return 1 if errors else 0
+
+
+class _Notes:
+    """The "did you mean" line under an excerpt not in its source, in colour on a terminal.
+
+    Rich is loaded for the first note only: checking a clean folder never needs it.
+    """
+
+    def __init__(self) -> None:
+        self._console: OutputConsole | None = None
+
+    def under(self, problem: Problem) -> None:
+        if problem.detail is None:
+            return
+        from briefing_reader.output.text import OutputConsole, mismatch_note
+
+        if self._console is None:
+            sys.stdout.flush()
+            self._console = OutputConsole(sys.stdout)
+        note = mismatch_note(problem, self._console)
+        if note is not None:
+            self._console.print(note, soft_wrap=True)
 
 
 def _strict(problem: Problem) -> Problem:

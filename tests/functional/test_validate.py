@@ -49,9 +49,12 @@ def test_a_changed_word_in_evidence_is_an_error_at_its_line(
     edit(folder / "cs.yaml", "net loss in Q4 2024 was attributed", "net loss in Q4 2024 was caused")
     status, out = run(capsys, "cs.yaml")
     assert status == 1
+    # At the changed word, with the article's sentence below it, the difference marked.
     assert out == [
-        "cs.yaml:21:15: error: headline_facts[0].evidence is not in the source article: "
+        "cs.yaml:21:57: error: headline_facts[0].evidence is not in the source article: "
         "\u201cThe $265 million net loss in Q4 2024 was caused to:\u201d",
+        "sources/core-scientific-expansion.txt:14:1: note: did you mean: "
+        "The $265 million net loss in Q4 2024 was [-caused-]{+attributed+} to:",
         "1 file, 1 error, 0 warnings",
     ]
 
@@ -61,7 +64,7 @@ def test_a_changed_quote_is_an_error(folder: Path, capsys: pytest.CaptureFixture
     status, out = run(capsys, "cs.yaml")
     assert status == 1
     assert out[0].startswith(
-        "cs.yaml:65:9: error: ceo_quote.text is not in the source article: "
+        "cs.yaml:66:46: error: ceo_quote.text is not in the source article: "
         "\u201cDespite near-term financial setbacks, we are committed to e\u2026\u201d"
     )
 
@@ -210,4 +213,4 @@ async def test_the_reader_shows_the_same_problems(folder: Path) -> None:
     async with app.run_test(size=(120, 40)):
         problems = str(app.screen.query_one("#problems").render())
     assert "1 error:" in problems
-    assert "cs.yaml:65:9: error: ceo_quote.text is not in the source article" in problems
+    assert "cs.yaml:66:46: error: ceo_quote.text is not in the source article" in problems

@@ -5,10 +5,11 @@ Shared by `briefing validate` and the reader, so both see the same problems.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from briefing_reader.checks.drafts import draft_items
-from briefing_reader.checks.evidence import normalize, quoted_passages
+from briefing_reader.checks.evidence import Span, mismatch, normalize, quoted_passages
 from briefing_reader.checks.sources import SourceCache, SourceError, source_path
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
@@ -36,12 +37,21 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
     marks = loaded.marks or {}
     found: list[Problem] = []
 
-    def add(severity: Severity, code: str, where: str, message: str) -> None:
-        # Point at the value when we know where it was written, else at its parent.
+    def add(
+        severity: Severity,
+        code: str,
+        where: str,
+        message: str,
+        span: Span | None = None,
+        detail: object = None,
+    ) -> None:
+        # Point at the words meant when we know them, else at the value when we know where
+        # it was written, else at its parent.
         node = marks.get(where) or marks.get(where.rsplit(".", 1)[0])
-        line, column = node.mark if node else (None, None)
+        line, column = span[:2] if span else node.mark if node else (None, None)
         # A message can quote a file's name (a source article's): a name is data.
-        found.append(Problem(loaded.name, line, column, severity, code, clean_name(message)))
+        problem = Problem(loaded.name, line, column, severity, code, clean_name(message), detail)
+        found.append(problem)
 
     for section in SECTIONS:
         for index, item in enumerate(briefing.items(section)):
@@ -69,14 +79,22 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
                     f"source.file '{source_file}' {_reason(exc)}",
                 )
             else:
+                # The briefing's own text, read again only to point inside a failing excerpt.
+                from briefing_reader.loading.scalar_source import source_map
+
+                yaml = functools.cache(lambda: source_map(loaded.path))
                 for quoted in quoted_passages(briefing):
                     if normalize(quoted.text) not in text:
+                        node = marks.get(quoted.where)
+                        wrong = mismatch(cache.text(path), quoted.text, node, yaml, source_file)
                         add(
                             "error",
                             "not-in-source",
                             quoted.where,
                             f"{quoted.where} is not in the source article: "
                             f"\u201c{_excerpt(quoted.text)}\u201d",
+                            wrong.span,
+                            wrong,
                         )
     if not found:
         return loaded

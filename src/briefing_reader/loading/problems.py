@@ -18,6 +18,9 @@ class Problem(NamedTuple):
     severity: Severity
     code: str
     message: str
+    # What a check found beyond the message, for the output formats to show: for evidence
+    # not in its source, a checks.evidence.Mismatch. Typed loosely: loading knows no checks.
+    detail: object = None
 
     def position(self) -> tuple[int, int]:
         """Sort key within one file: by line, then column; unlocated problems first."""

@@ -22,6 +22,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from briefing_reader.checks.evidence import MARKS, Mismatch, one_line, source_name
 from briefing_reader.loading import Loaded, Problem
 from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item
 from briefing_reader.output.charset import Fit, fitter, stream_encoding
@@ -36,6 +37,9 @@ ACCENT = "cyan"
 LABEL = "dim"
 EVIDENCE = "italic"
 SEVERITY = {"error": "bold red", "warning": "bold yellow"}
+NOTE = "bold cyan"
+# The excerpt's words to take out, the article's to put in (see evidence.MARKS).
+DIFF_STYLE = {"excerpt": "red strike", "article": "bold green", "same": ""}
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,30 @@ def render_problems(loaded: Loaded, console: Console) -> None:
     fit = fitter(console.encoding)
     for problem in loaded.problems:
         console.print(problem_text(problem, fit), soft_wrap=True)
+        note = mismatch_note(problem, console)
+        if note is not None:
+            console.print(note, soft_wrap=True)
+
+
+def mismatch_note(problem: Problem, console: Console) -> Text | None:
+    """The line under an excerpt not in its source: the article's closest passage, located
+    like a compiler's note, the differing words in colour on a terminal, else marked."""
+    mismatch = problem.detail
+    if not isinstance(mismatch, Mismatch) or mismatch.passage is None:
+        return None
+    passage = mismatch.passage
+    fit = fitter(console.encoding)
+    styled = console.color_system is not None and not console.no_color
+    where = f"{source_name(problem.path, mismatch.source)}:{passage.line}:{passage.column}"
+    note = Text.assemble(fit(where), ": ", ("note", NOTE), ": did you mean: ")
+    for kind, piece in passage.parts:
+        shown = one_line(piece)
+        if styled:
+            note.append(fit(shown), DIFF_STYLE[kind])
+        else:
+            opening, closing = MARKS[kind]
+            note.append(f"{opening}{fit(shown)}{closing}")
+    return note
 
 
 def print_text(entries: Sequence[Loaded], out: Console, err: Console) -> None:
