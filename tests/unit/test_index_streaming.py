@@ -1,0 +1,83 @@
+"""The index tells its entries as they come, before it is complete (issue 14).
+
+A list shows titles from the first batch on; these tests pin what the batches hold: every
+entry once, the cached ones first and at once, the first files before the workers' chunks,
+and, through the prefetch child, batches told before anyone listened are not lost.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from briefing_reader.library.index import FIRST_CHUNK, Entry, Index
+from tests.unit.test_library import make_library
+
+
+def test_a_parallel_build_tells_the_first_files_first_then_every_chunk(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    make_library(folder, FIRST_CHUNK + 40)
+    batches: list[list[Entry]] = []
+    index = Index.load(
+        [folder], use_cache=False, workers=2, parallel_threshold=10, partial=batches.append
+    )
+    assert index.stats.parallel
+    # The first files in discovery order (the top of a flat folder), parsed at once.
+    assert [e.path for e in batches[0]] == [e.path for e in index.entries[:FIRST_CHUNK]]
+    told = [entry for batch in batches for entry in batch]
+    assert sorted(told) == sorted(index.entries)  # each entry once, as the index has it
+    assert len(batches) > 2  # the rest in chunks, not in one piece at the end
+
+
+def test_a_serial_build_tells_its_entries_in_batches(tmp_path: Path) -> None:
+    from briefing_reader.library.index import PROGRESS_EVERY
+
+    folder = tmp_path / "many"
+    make_library(folder, PROGRESS_EVERY + 5)
+    batches: list[list[Entry]] = []
+    index = Index.load([folder], use_cache=False, workers=1, partial=batches.append)
+    # The last few come with the complete index, not as a batch of their own.
+    assert [len(batch) for batch in batches] == [PROGRESS_EVERY]
+    assert batches[0] == list(index.entries[:PROGRESS_EVERY])
+
+
+def test_cached_entries_are_told_at_once_before_any_file_is_parsed(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    paths = make_library(folder, 8)
+    cache = tmp_path / "cache" / "index.json"
+    Index.load([folder], cache_path=cache, workers=1)
+    changed = paths[3]
+    changed.write_text(changed.read_text().replace("title: ", "title: New ", 1))
+    os.utime(changed, ns=(1_600_000_000 * 10**9,) * 2)
+    batches: list[list[Entry]] = []
+    index = Index.load([folder], cache_path=cache, workers=1, partial=batches.append)
+    assert index.stats.reused == 7 and index.stats.parsed == 1
+    assert [e.path for e in batches[0]] == [str(p) for p in paths if p != changed]
+
+
+def test_a_warm_load_with_nothing_to_parse_tells_no_batch(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    make_library(folder, 5)
+    cache = tmp_path / "cache" / "index.json"
+    Index.load([folder], cache_path=cache, workers=1)
+    batches: list[list[Entry]] = []
+    index = Index.load([folder], cache_path=cache, workers=1, partial=batches.append)
+    assert index.stats.reused == 5 and batches == []  # the index itself comes at once
+
+
+def test_the_prefetch_replays_batches_told_before_the_reader_listened(tmp_path: Path) -> None:
+    from briefing_reader.library.index import PROGRESS_EVERY
+    from briefing_reader.library.prefetch import Prefetch
+
+    folder = tmp_path / "many"
+    make_library(folder, PROGRESS_EVERY + 20)  # below the parallel threshold: one batch
+    prefetch = Prefetch.start([folder], use_cache=False)
+    assert prefetch is not None
+    # The child has written everything, so the prefetch's thread has read the batch (it
+    # reads in order) before anyone listens for batches.
+    os.waitpid(prefetch.pid, 0)
+    prefetch.may_decode.set()
+    batches: list[list[Entry]] = []
+    index = prefetch.wait(partial=batches.append)
+    assert index is not None
+    assert batches == [list(index.entries[:PROGRESS_EVERY])]
