@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from briefing_reader import __version__
 from briefing_reader.keys import help_text
 from briefing_reader.loading.discover import discover
+from briefing_reader.output import COLOR_CHOICES
 from briefing_reader.shell import SHELLS
 from briefing_reader.streams import run_command, terminal_problem
 from briefing_reader.text import clean_name
@@ -456,9 +457,12 @@ def show_parser() -> argparse.ArgumentParser:
             "examples:\n"
             "  briefing show briefings/acme.yaml\n"
             "  briefing show --format markdown briefings/acme.yaml > acme.md\n"
-            "  briefing show --format json briefings/ | jq '.[].briefing.title'\n\n"
+            "  briefing show --format json briefings/ | jq '.[].briefing.title'\n"
+            "  briefing show --color always briefings/ | less -R\n\n"
             "json is one object for a single file, an array for a folder or several paths.\n"
-            "NO_COLOR turns colour off; under the C locale (LANG=C, LC_ALL=C) every format is\n"
+            "--color auto styles text on a terminal; there NO_COLOR turns colour off (bold and\n"
+            "underline stay), and FORCE_COLOR styles it even into a pipe. --color always and\n"
+            "--color never win over both. Under the C locale (LANG=C, LC_ALL=C) every format is\n"
             "ASCII, and text that the output encoding cannot hold is given ASCII stand-ins.\n"
             "exit status: 0 when every briefing was shown (even with problems), 1 when one\n"
             "could not be loaded at all (a missing one among others too), 2 for a usage error\n"
@@ -480,6 +484,13 @@ def show_parser() -> argparse.ArgumentParser:
         help="wrap text at N columns (default: COLUMNS, else the terminal's width; 80 when "
         "piped or redirected)",
     )
+    parser.add_argument(
+        "--color",
+        choices=COLOR_CHOICES,
+        default="auto",
+        help="style text with colour, bold and links: auto (the default) on a terminal, "
+        "always (for less -R), never (plain text, as piped)",
+    )
     return parser
 
 
@@ -497,11 +508,14 @@ def show(argv: list[str]) -> int:
         args.format,
         args.width,
         single=len(args.paths) == 1 and len(entries) == 1 and not args.paths[0].is_dir(),
+        color=args.color,
     )
     return status
 
 
-def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool) -> None:
+def _show(
+    entries: list[Loaded], output: str, width: int | None, *, single: bool, color: str
+) -> None:
     from briefing_reader.output.charset import is_unicode, stream_encoding
 
     for stream in (sys.stdout, sys.stderr):
@@ -517,7 +531,8 @@ def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool
     # deferred: Rich costs start-up time that the other commands and formats skip
     from briefing_reader.output.text import OutputConsole, print_text, render_problems
 
-    err = OutputConsole(sys.stderr)
+    # The problems on stderr follow --color too; a Markdown document itself is never styled.
+    err = OutputConsole(sys.stderr, color=color)
     if output == "markdown":
         from briefing_reader.output.markdown import markdown_document
 
@@ -525,7 +540,7 @@ def _show(entries: list[Loaded], output: str, width: int | None, *, single: bool
             render_problems(entry, err)
         sys.stdout.write(markdown_document(entries, encoding=encoding))
         return
-    print_text(entries, OutputConsole(sys.stdout, width), err)
+    print_text(entries, OutputConsole(sys.stdout, width, color), err)
 
 
 def schema_parser() -> argparse.ArgumentParser:

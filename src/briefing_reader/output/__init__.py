@@ -12,6 +12,10 @@ from typing import Any
 
 __all__ = ["render_problems", "render_text"]
 
+# `show --color`: auto styles a terminal and follows NO_COLOR and FORCE_COLOR (Rich reads
+# both, NO_COLOR first); always and never win over both.
+COLOR_CHOICES = ("auto", "always", "never")
+
 
 def __getattr__(name: str) -> Any:
     if name in __all__:

@@ -77,10 +77,15 @@ class OutputConsole(Console):
     stderr is a terminal. Its encoding is :func:`.charset.stream_encoding`'s, so ASCII
     under the C locale. A closed pipe (`briefing show ... | head`) raises
     :class:`BrokenPipeError` for the caller to handle, instead of Rich's own ``SystemExit(1)``.
+
+    ``color`` is one of :data:`.COLOR_CHOICES`: "auto" styles a terminal, none under
+    ``NO_COLOR`` (bold and underline stay) and even a pipe under ``FORCE_COLOR``; "always"
+    styles it all, a pipe to ``less -R`` too; "never" writes plain text, as to a pipe.
     """
 
-    def __init__(self, file: TextIO, width: int | None = None) -> None:
+    def __init__(self, file: TextIO, width: int | None = None, color: str = "auto") -> None:
         self._stream_encoding = stream_encoding(file)
+        forced = {"always": True, "never": False}.get(color)
         super().__init__(
             file=file,
             width=width or _terminal_width(file),
@@ -89,6 +94,11 @@ class OutputConsole(Console):
             markup=False,
             emoji=False,
             soft_wrap=False,
+            force_terminal=forced,
+            no_color=None if forced is None else not forced,
+            # Rich gives a dumb terminal no colours; asked for them, Emacs' shell (TERM=dumb)
+            # shows them.
+            color_system="standard" if forced and _dumb() else "auto",
         )
 
     @property
@@ -97,6 +107,10 @@ class OutputConsole(Console):
 
     def on_broken_pipe(self) -> None:
         raise BrokenPipeError
+
+
+def _dumb() -> bool:
+    return os.environ.get("TERM", "").lower() in ("dumb", "unknown")  # as Rich reads it
 
 
 def _terminal_width(file: TextIO) -> int | None:
