@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -303,3 +304,63 @@ def test_color_always_with_a_dumb_terminal_still_colours() -> None:
 def test_json_and_markdown_documents_are_never_styled() -> None:
     for output in ("json", "markdown"):
         assert b"\x1b" not in shown_to_pipe("--format", output, "--color", "always")
+
+
+@pytest.mark.skipif(
+    shutil.which("zsh") is None or shutil.which("tmux") is None, reason="needs zsh and tmux"
+)
+def test_zsh_offers_commands_files_and_themes_in_a_real_shell(
+    scripts: dict[str, Path], cwd: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """zsh completes only inside its line editor: a real zsh in tmux, typing Tab."""
+    home = tmp_path_factory.mktemp("zdot")
+    (home / "functions").mkdir()
+    shutil.copy(scripts["zsh"], home / "functions" / "_briefing")
+    (home / ".zshrc").write_text(
+        f"fpath=({home / 'functions'} $fpath)\n"
+        f"autoload -U compinit; compinit -u -d {home / 'zcompdump'}\n"
+        "PS1='%% '\n"
+    )
+    server = ["tmux", "-L", f"shell-test-{home.name}", "-f", "/dev/null"]
+    subprocess.run(
+        [
+            *server,
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "30",
+            "-c",
+            str(cwd),
+            f"ZDOTDIR={home} zsh -i",
+        ],
+        check=True,
+        timeout=30,
+    )
+
+    def screen_after(*keys: str, showing: str) -> str:
+        subprocess.run([*server, "send-keys", "C-u", *keys], check=True, timeout=30)
+        for _ in range(100):  # until zsh has listed what it offers (a timeout, not a figure)
+            screen = subprocess.run(
+                [*server, "capture-pane", "-p"], capture_output=True, text=True, check=True
+            ).stdout
+            if showing in screen:
+                return screen
+            time.sleep(0.1)
+        return screen
+
+    try:
+        screen_after("true", "Enter", showing="% ")  # the prompt: compinit has run
+        first = screen_after("briefing ", "Tab", showing="validate")
+        for name in COMMANDS:
+            assert re.search(rf"\b{name}\s+-- ", first), first  # each with its summary
+        assert "acme.yaml" in first and "library/" in first
+        themes = screen_after("briefing --theme ", "Tab", showing="tokyo-night")
+        assert set(theme_names()) <= set(themes.split())
+        after_a_path = screen_after("briefing acme.yaml ", "Tab", showing="library/")
+        assert "library/" in after_a_path
+        formats = screen_after("briefing show --format ", "Tab", showing="markdown")
+        assert {"json", "markdown", "text"} <= set(formats.split())
+    finally:
+        subprocess.run([*server, "kill-server"], check=False, timeout=30)
