@@ -580,6 +580,12 @@ def new_parser() -> argparse.ArgumentParser:
         "--id", dest="briefing_id", help="the briefing's id (default: from the headline)"
     )
     parser.add_argument("-o", "--output", type=Path, metavar="PATH", help="default: ./ID.yaml")
+    parser.add_argument(
+        "--schema",
+        metavar="PATH",
+        help="the JSON Schema its first line names for editors (a path or an address); "
+        "default: briefing.schema.json beside the briefing, written there if missing",
+    )
     return parser
 
 
@@ -588,7 +594,9 @@ def new(argv: list[str]) -> int:
     from briefing_reader.authoring import write_draft
 
     try:
-        written = write_draft(args.source, briefing_id=args.briefing_id, output=args.output)
+        written = write_draft(
+            args.source, briefing_id=args.briefing_id, output=args.output, schema=args.schema
+        )
     except FileNotFoundError:
         return fail(f"no such file: {args.source}")
     except (OSError, ValueError) as exc:

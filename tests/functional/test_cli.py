@@ -246,7 +246,7 @@ def test_new_drafts_a_briefing_that_validates_and_never_overwrites(
     )
     assert (tmp_path / "drafts" / "sources" / article.name).read_bytes() == article.read_bytes()
     assert cli.main(["validate", "drafts"]) == 0  # its '# draft' markers are only warnings
-    assert capsys.readouterr().out.endswith(" 0 errors, 14 warnings\n")
+    assert capsys.readouterr().out.endswith(" 0 errors, 17 warnings\n")
     before = (tmp_path / "drafts" / "cs.yaml").read_bytes()
     assert cli.main(args) == 1
     assert "already exists" in capsys.readouterr().err

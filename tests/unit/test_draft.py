@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import tempfile
@@ -9,18 +10,26 @@ from pathlib import Path
 
 import pytest
 
+from briefing_reader import cli
 from briefing_reader.authoring import draft_briefing, slugify, write_draft
+from briefing_reader.authoring.draft import _money_key
 from briefing_reader.checks.sources import SourceCache
 from briefing_reader.checks.validate import check_file, check_loaded
 from briefing_reader.loading import Loaded, load_file, load_text
 from briefing_reader.loading.yamlsafe import LOADERS
 from briefing_reader.model import ID_PATTERN, Briefing
+from briefing_reader.schema import briefing_schema
 from tests.conftest import FIXTURES, ROOT
 
 CORE_ARTICLE = ROOT / "briefings" / "sources" / "core-scientific-expansion.txt"
 ARTICLES = FIXTURES / "articles"
 PLAIN_ARTICLE = ARTICLES / "library-sunday-hours.txt"
 LIST_ARTICLE = ARTICLES / "northwind-guidance.txt"
+# Issue 15's two shapes besides the Core Scientific article's bullets: a numbered list and
+# no bullet at all; no list and two quotes by different people.
+NUMBERED_ARTICLE = ARTICLES / "tideline-ferries-fy2024.txt"
+TWO_VOICES_ARTICLE = ARTICLES / "harbor-grid-two-voices.txt"
+BUNDLED_BRIEFING = ROOT / "briefings" / "core-scientific-2024-q4.yaml"
 
 HOSTILE_ARTICLE = (
     "[bold]Breaking[/bold]: [@click=app.quit]Quit[/] \x1b[31mAlert\x1b[0m\n"
@@ -322,7 +331,11 @@ def test_write_draft_copies_the_source_and_writes_a_loadable_briefing(
     assert named.is_file() and named.samefile(copy)
     assert [p.message for p in check_file(output).errors] == []
     # Atomic writes leave no temporary files behind.
-    assert sorted(p.name for p in output.parent.iterdir()) == ["core.yaml", "sources"]
+    assert sorted(p.name for p in output.parent.iterdir()) == [
+        "briefing.schema.json",
+        "core.yaml",
+        "sources",
+    ]
 
 
 def test_write_draft_defaults_to_an_id_from_the_headline_in_the_current_folder(
@@ -412,3 +425,170 @@ def test_write_draft_refuses_a_fifo_as_its_article_without_waiting(tmp_path: Pat
     finally:
         guard.cancel()
     assert not (tmp_path / "core.yaml").exists()
+
+
+# --- Issue 15: one fact per figure, facts without a dollar sign, a contradiction -------------
+
+
+def test_core_states_each_figure_once_from_the_sentence_about_it(core: Briefing) -> None:
+    money = [f for f in core.headline_facts if f.value.startswith("$")]
+    assert [(f.label, f.value, f.evidence) for f in money] == [
+        (
+            "Net loss in Q4 2024",
+            "$265 million",
+            "The $265 million net loss in Q4 2024 was attributed to:",
+        ),
+        (
+            "Data center expansion plan",
+            "$1.2 billion",
+            "The $1.2 billion investment will fund new high-performance data centers, aiming to "
+            "support both Bitcoin mining and the growing demand for AI-driven computing power.",
+        ),
+    ]
+
+
+def test_core_facts_without_a_dollar_sign(core: Briefing) -> None:
+    facts = {f.label: (f.value, f.evidence) for f in core.headline_facts}
+    assert facts["Adjusted EBITDA"] == (
+        "Mining operations still profitable on an adjusted EBITDA basis",
+        "Despite these challenges, the company continues to generate strong revenue, with "
+        "mining operations still profitable on an adjusted EBITDA basis.",
+    )
+    value, evidence = facts["Stock"]
+    assert value == "The stock has seen high volatility"
+    assert evidence is not None and evidence.startswith("The stock has seen high volatility, but")
+    value, evidence = facts["Bitcoin\u2019s next halving event"]
+    assert value == "2024"
+    assert evidence is not None and "bracing for lower block rewards" in evidence
+    assert facts["Core Scientific emerged from bankruptcy"][0] == "2023"
+
+
+def test_core_asks_whether_the_next_halving_is_past(core: Briefing) -> None:
+    asked = [q for q in core.open_questions if "halving" in q.question]
+    assert [q.question for q in asked] == [
+        "Is the halving event in 2024 still ahead, in a report on Q4 2024?"
+    ]
+    # Both sentences, verbatim: the one that dates the report and the one that says "next".
+    assert asked[0].why is not None
+    assert "\u201cThe $265 million net loss in Q4 2024 was attributed to:\u201d" in asked[0].why
+    assert asked[0].evidence is not None
+    assert asked[0].evidence.startswith("With Bitcoin\u2019s next halving event in 2024, mining")
+
+
+def test_numbered_list_with_no_bullet() -> None:
+    briefing = load_cleanly(draft_of(NUMBERED_ARTICLE), NUMBERED_ARTICLE.read_text("utf-8"))
+    facts = [(f.label, f.value) for f in briefing.headline_facts]
+    # "$410 million" and "$410M" are one figure, its evidence the sentence about it alone.
+    assert [v for _, v in facts if "410" in v] == ["$410M"]
+    assert ("Operating margin", "Operating margin held steady through the year") in facts
+    assert ("Debt", "Net debt fell to its lowest level in a decade") in facts
+    assert ("Fuel contract that expires", "2026") in facts
+    # A hedged sentence ("revenue could fall if ...") is no claim of the article's.
+    assert not any("could" in f.value for f in briefing.headline_facts)
+    assert [d.title for d in briefing.loss_drivers] == [
+        "Replace two diesel vessels with hybrid ones",
+        "Renegotiate the fuel contract that expires in 2026",
+        "Open a second terminal in Tacoma",
+    ]
+    assert briefing.period == "FY2024"
+    assert [q.question for q in briefing.open_questions] == [
+        "Is the fare review in 2023 still ahead, in a report on FY2024?"
+    ]
+
+
+def test_two_quotes_by_different_people_and_no_list() -> None:
+    briefing = load_cleanly(draft_of(TWO_VOICES_ARTICLE), TWO_VOICES_ARTICLE.read_text("utf-8"))
+    assert briefing.ceo_quote is not None
+    assert (briefing.ceo_quote.speaker, briefing.ceo_quote.role) == (
+        "Lena Brandt",
+        "Chief Executive Officer",
+    )
+    assert briefing.ceo_quote.text.startswith("We accept the findings")
+    assert briefing.loss_drivers == ()
+    facts = [(f.label, f.value) for f in briefing.headline_facts]
+    assert [v for _, v in facts if "120" in v] == ["$120 million"]  # and "120 million dollars"
+    assert ("Revenue", "Harbor Grid's revenue rose last year") in facts
+    # "next inspection ... in 2025" contradicts nothing: the article reports on no period.
+    assert [q.question for q in briefing.open_questions] == [
+        "Can the utility pay for new transformers without raising rates?"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("$265 million", "$265M", True),
+        ("$265 million", "265 million dollars", True),
+        ("$1.2 billion", "$1,200 million", True),
+        ("$1.2 billion", "$1.2bn", True),
+        ("$265 million", "\u20ac265 million", False),
+        ("$265 million", "$265", False),
+    ],
+)
+def test_money_is_compared_as_an_amount(one: str, other: str, same: bool) -> None:
+    assert _money_key(one) is not None
+    assert (_money_key(one) == _money_key(other)) is same
+
+
+@pytest.mark.parametrize("article", [CORE_ARTICLE, NUMBERED_ARTICLE, TWO_VOICES_ARTICLE])
+def test_every_draft_passes_validate_with_only_draft_warnings(
+    tmp_path: Path, article: Path
+) -> None:
+    written = write_draft(article, briefing_id="draft", output=tmp_path / "draft.yaml")
+    checked = check_file(written)
+    assert checked.errors == ()
+    assert {p.code for p in checked.problems} == {"draft"}
+
+
+def test_the_bundled_briefing_names_no_year_its_article_lacks() -> None:
+    article = CORE_ARTICLE.read_text(encoding="utf-8")
+    years = set(re.findall(r"\b(?:19|20)\d{2}\b", BUNDLED_BRIEFING.read_text(encoding="utf-8")))
+    assert years and {y for y in years if y not in article} == set()
+
+
+# --- The schema line ------------------------------------------------------------------------
+
+
+def test_a_draft_names_a_schema_written_beside_it(tmp_path: Path, article: Path) -> None:
+    output = tmp_path / "briefings" / "core.yaml"
+    write_draft(article, briefing_id="core", output=output)
+    text = output.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=./briefing.schema.json"
+    schema = output.parent / "briefing.schema.json"
+    assert json.loads(schema.read_text(encoding="utf-8")) == briefing_schema()
+    # A second draft in the folder uses it, and never rewrites it.
+    schema.write_text("{}\n", encoding="utf-8")
+    other = write_draft(article, briefing_id="other", output=output.parent / "other.yaml")
+    assert schema.read_text(encoding="utf-8") == "{}\n"
+    assert other.read_text(encoding="utf-8").startswith(
+        "# yaml-language-server: $schema=./briefing.schema.json\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("given", "line"),
+    [
+        ("schemas/b.json", "$schema=../schemas/b.json"),
+        ("out/local.json", "$schema=./local.json"),
+        ("https://example.org/b.json", "$schema=https://example.org/b.json"),
+    ],
+)
+def test_a_schema_given_is_named_relative_to_the_draft_and_not_written(
+    tmp_path: Path, article: Path, monkeypatch: pytest.MonkeyPatch, given: str, line: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert (
+        cli.main(
+            ["new", "--source", str(article), "--id", "c", "-o", "out/c.yaml", "--schema", given]
+        )
+        == 0
+    )
+    first = (tmp_path / "out" / "c.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: {line}"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["c.yaml", "sources"]
+
+
+def test_a_schema_name_that_would_break_the_line_is_refused(tmp_path: Path, article: Path) -> None:
+    with pytest.raises(ValueError, match="--schema"):
+        write_draft(article, briefing_id="c", output=tmp_path / "c.yaml", schema="a\nb.json")
+    assert not (tmp_path / "c.yaml").exists()

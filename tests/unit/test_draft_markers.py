@@ -112,10 +112,10 @@ def test_validate_warns_and_strict_fails_on_drafts(
     assert cli.main(["validate", str(draft)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        f"{draft}:7:8: warning: still a draft: title (check it, then delete its '# draft' comment)"
+        f"{draft}:8:8: warning: still a draft: title (check it, then delete its '# draft' comment)"
     )
     assert out[-1] == f"1 file, 0 errors, {count} warnings"
     assert cli.main(["validate", "--strict", str(draft)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith(f"{draft}:7:8: error: still a draft: title")
+    assert out[0].startswith(f"{draft}:8:8: error: still a draft: title")
     assert out[-1] == f"1 file, {count} errors, 0 warnings"

@@ -10,16 +10,18 @@ that ``briefing validate`` finds in it (the matcher of :mod:`briefing_reader.che
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from briefing_reader.checks.evidence import normalize
 from briefing_reader.files import fsync_folder
@@ -29,6 +31,7 @@ from briefing_reader.model import FORMAT, ID_PATTERN
 from briefing_reader.text import clean
 
 WIDTH = 100  # the project's line length; long scalars are folded to fit in an editor
+SCHEMA_NAME = "briefing.schema.json"  # the name the README gives `briefing schema`'s output
 MAX_ID_LENGTH = 60
 MIN_QUOTE_WORDS = 4  # shorter quoted passages are scare quotes ("significant portion"), not quotes
 
@@ -66,6 +69,7 @@ class QuoteCandidate:
 class QuestionCandidate:
     question: str
     evidence: str | None
+    why: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,24 +105,33 @@ def slugify(text: str) -> str:
     return slug or "briefing"
 
 
-def draft_briefing(article_text: str, *, source_file: str, briefing_id: str) -> str:
+def draft_briefing(
+    article_text: str, *, source_file: str, briefing_id: str, schema: str | None = None
+) -> str:
     """The text of a draft briefing (format briefing/1) for ``article_text``.
 
     ``source_file`` is written as ``source.file`` (relative to where the briefing will
-    be saved). Raises :class:`ValueError` for an article with no text or an id that is
-    not a slug.
+    be saved); ``schema``, when given, as the first line's ``$schema=`` for
+    yaml-language-server. Raises :class:`ValueError` for an article with no text or an
+    id that is not a slug.
     """
     _check_id(briefing_id)
-    return _render(find_candidates(article_text), source_file=source_file, briefing_id=briefing_id)
+    found = find_candidates(article_text)
+    return _render(found, source_file=source_file, briefing_id=briefing_id, schema=schema)
 
 
-def write_draft(article: Path, *, briefing_id: str | None, output: Path | None) -> Path:
+def write_draft(
+    article: Path, *, briefing_id: str | None, output: Path | None, schema: str | None = None
+) -> Path:
     """Copy ``article`` next to a new draft briefing and write the draft; return its path.
 
     The article goes to ``<output's folder>/sources/<article name>`` (an identical file
     already there is reused; a different one is never overwritten). The briefing goes to
-    ``output``, by default ``./<id>.yaml``, and never over an existing file. Raises
-    :class:`ValueError` for an empty, non-UTF-8 or oversized article or a bad id, and
+    ``output``, by default ``./<id>.yaml``, and never over an existing file. Its first line
+    names the JSON Schema for editors: ``schema`` (a path, written relative to the
+    briefing, or an address) if given, else ``briefing.schema.json`` beside the briefing,
+    written there unless a file of that name already is. Raises :class:`ValueError` for
+    an empty, non-UTF-8 or oversized article, a bad id or schema name, and
     :class:`FileExistsError` when a file is in the way.
     """
     data = _read_article(article)
@@ -136,13 +149,17 @@ def write_draft(article: Path, *, briefing_id: str | None, output: Path | None) 
         )
     copy = output.parent / "sources" / article.name
     needs_copy = _needs_copy(copy, article, data)
+    schema_file = output.parent / SCHEMA_NAME if schema is None else None
+    reference = _schema_reference(schema, output.parent)
     # Everything is checked before anything is written: a refusal leaves no stray files.
     document = draft_briefing(
-        text, source_file=f"sources/{article.name}", briefing_id=briefing_id
+        text, source_file=f"sources/{article.name}", briefing_id=briefing_id, schema=reference
     ).encode("utf-8")
     copy.parent.mkdir(parents=True, exist_ok=True)
     if needs_copy:
         _write_new(copy, data, what="a different article")
+    if schema_file is not None and not os.path.lexists(schema_file):
+        _write_schema(schema_file)
     _write_new(output, document, what="a file")
     return output
 
@@ -166,9 +183,10 @@ def find_candidates(article_text: str) -> Candidates:
     lead_sentences = _sentences(lead)
     summary = lead_sentences[0] if lead_sentences else None
 
-    facts: list[FactCandidate] = []
+    facts: list[_Fact] = []
     drivers: list[DriverCandidate] = []
     questions: list[QuestionCandidate] = []
+    sentences: list[str] = []
     for block in blocks:
         if block.kind == "heading":
             continue
@@ -179,25 +197,33 @@ def find_candidates(article_text: str) -> Candidates:
         else:
             # The lead's evidence starts after "Austin, TX – ", where its sentence does.
             passages = lead_sentences if block is first_prose else _sentences(block.text)
+        sentences.extend(passages)
         for sentence in passages:
-            for match in _FIGURE.finditer(sentence):
-                facts.append(
-                    FactCandidate(
-                        label=_label(sentence, match),
-                        value=match.group(),
-                        evidence=excerpt(sentence, match.start()),
-                    )
+            figures = list(_FIGURE.finditer(sentence))
+            for match in figures:
+                fact = FactCandidate(
+                    label=_label(sentence, match),
+                    value=match.group(),
+                    evidence=excerpt(sentence, match.start()),
                 )
+                facts.append(_Fact(fact, len(figures), _money_key(match.group())))
+            if not figures:
+                # A listed item is already a loss driver: only its year makes it a fact too.
+                fact_or_none = _stated_fact(sentence, excerpt, measures=block.kind == "prose")
+                if fact_or_none is not None:
+                    facts.append(_Fact(fact_or_none, 0, None))
             for question in _questions(sentence):
                 questions.append(QuestionCandidate(question, excerpt(sentence)))
+    period = _period(text)
+    questions.extend(_time_contradictions(sentences, period, excerpt))
 
     return Candidates(
         source_title=source_title,
         subject=_subject(blocks, source_title),
-        period=_period(text),
+        period=period,
         dateline=dateline,
         summary=summary,
-        facts=tuple(facts),
+        facts=_merge_figures(facts),
         drivers=tuple(drivers),
         quote=_quote(blocks, excerpt),
         questions=tuple(questions),
@@ -416,6 +442,211 @@ def _opening_words(sentence: str) -> str:
     while words and words[-1].lower() in _TRAIL_STOP:
         words.pop()
     return _words_only(words) or "Figure"
+
+
+# --- The same figure twice, and facts without a figure ---------------------------------------
+
+
+class _Fact(NamedTuple):
+    fact: FactCandidate
+    figures: int  # how many figures its sentence states: one is a sentence about this one
+    money: tuple[str, Decimal] | None  # the amount it states, for finding it stated again
+
+
+_SCALES = {
+    "thousand": 10**3,
+    "k": 10**3,
+    "million": 10**6,
+    "mn": 10**6,
+    "m": 10**6,
+    "mm": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "trillion": 10**12,
+    "tn": 10**12,
+}
+_CURRENCIES = {
+    "$": "USD",
+    "US$": "USD",
+    "DOLLARS": "USD",
+    "€": "EUR",
+    "EUROS": "EUR",
+    "£": "GBP",
+    "POUNDS": "GBP",
+    "¥": "JPY",
+    "YEN": "JPY",
+    "YUAN": "CNY",
+    "FRANCS": "CHF",
+    "₹": "INR",
+    "RUPEES": "INR",
+}
+_AMOUNT = re.compile(
+    rf"(?P<before>\D*?)\s?(?P<number>{_NUMBER})\s?(?P<scale>[A-Za-z]*)"
+    r"(?:\s(?:US\s)?(?P<after>[A-Za-z]+))?"
+)
+
+
+def _money_key(value: str) -> tuple[str, Decimal] | None:
+    """The currency and amount of a money figure: "$265 million", "$265M" and "265 million
+    dollars" are one amount. None for a percentage."""
+    if re.search(r"%|per ?cent|percentage", value):
+        return None
+    match = _AMOUNT.fullmatch(value)
+    if not match:
+        return None
+    scale = match["scale"]
+    if scale.upper() in _CURRENCIES.values() or scale.upper() in _CURRENCIES:
+        scale, after = "", scale  # "1,200 dollars", "USD 5": no scale word
+    else:
+        after = match["after"] or ""
+    multiplier = _SCALES.get(scale.lower(), 1 if not scale else 0)
+    if not multiplier:
+        return None
+    currency = (match["before"].strip() or after).upper()
+    amount = Decimal(match["number"].replace(",", "")) * multiplier
+    return _CURRENCIES.get(currency, currency), amount.normalize()
+
+
+def _merge_figures(found: list[_Fact]) -> tuple[FactCandidate, ...]:
+    """One fact per amount of money, where the article first states it: its evidence is the
+    sentence that states that figure alone (the one about it, not a summary of several),
+    its label the most telling of the labels found for it."""
+    groups: dict[tuple[str, Decimal], list[_Fact]] = {}
+    for candidate in found:
+        if candidate.money is not None:
+            groups.setdefault(candidate.money, []).append(candidate)
+    merged: list[FactCandidate] = []
+    for candidate in found:
+        if candidate.money is None:
+            merged.append(candidate.fact)
+            continue
+        group = groups.get(candidate.money)
+        if group is None or group[0] is not candidate:
+            continue  # a later statement of a figure already written
+        with_evidence = [c for c in group if c.fact.evidence is not None] or group
+        chosen = min(with_evidence, key=lambda c: c.figures)  # min keeps the first of equals
+        label = max((c.fact.label for c in group), key=lambda label: len(label.split()))
+        merged.append(replace(chosen.fact, label=label))
+    return tuple(merged)
+
+
+# Named measures of a business, most specific first: a sentence naming several is a fact
+# about the first of them found in an unhedged clause.
+_MEASURE_NAMES = (
+    r"(?:adjusted\s+)?EBITDA",
+    r"EPS|earnings\s+per\s+share",
+    r"(?:net|operating)\s+income",
+    r"(?:free\s+)?cash\s+flow",
+    r"(?:gross|operating|net|profit)\s+margins?|margins?",
+    r"earnings",
+    r"profits?",
+    r"revenues?|sales",
+    r"guidance",
+    r"dividends?",
+    r"debt",
+    r"market\s+share",
+    r"share\s+price|stock|shares",
+)
+_MEASURES = re.compile(rf"\b(?:{'|'.join(_MEASURE_NAMES)})\b", re.IGNORECASE)
+_MEASURE_RANKS = tuple(re.compile(name, re.IGNORECASE) for name in _MEASURE_NAMES)
+# A clause that only supposes, hopes or reports an opinion is not the article's claim.
+_HEDGE = re.compile(
+    r"\b(?:could|would|might|may|should|if|unless|whether|argues?|argued|believes?|"
+    r"expects?|expected|hopes?|hoped|predicts?|forecasts?)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_SPLIT = re.compile(r"[,;]\s+|\s+[–—]\s+|\s+-\s+")
+_CLAUSE_LEAD = _wordset("with and but while as despite although though yet so whereas")
+_YEAR = re.compile(r"(?<![\w./-])(?:19|20)\d{2}(?![\w/-])")
+
+
+def _stated_fact(sentence: str, excerpt: _Excerpt, *, measures: bool) -> FactCandidate | None:
+    """A fact from a sentence with no figure: the unhedged clause that names a measure
+    ("mining operations still profitable on an adjusted EBITDA basis"), else the year the
+    sentence dates something to ("emerged from bankruptcy in 2023")."""
+    evidence = excerpt(sentence)
+    if evidence is None:
+        return None
+    if measures:
+        best: tuple[int, str, str] | None = None
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            if _HEDGE.search(clause):
+                continue
+            for match in _MEASURES.finditer(clause):
+                rank = next(i for i, g in enumerate(_MEASURE_RANKS) if g.fullmatch(match.group()))
+                if best is None or rank < best[0]:
+                    best = (rank, match.group(), clause)
+        if best is not None:
+            _, measure, clause = best
+            words = clause.split()
+            while words and words[0].lower() in _CLAUSE_LEAD:
+                words.pop(0)
+            value = " ".join(words).rstrip(".!:;")
+            if value:
+                return FactCandidate(_capital(_collapse(measure)), _capital(value), evidence)
+    periods = [m.span() for m in _PERIOD.finditer(sentence)]
+    for match in _YEAR.finditer(sentence):
+        if any(start <= match.start() < end for start, end in periods):
+            continue  # "Q4 2024" is the period, said in _period
+        return FactCandidate(_year_label(sentence, match), match.group(), evidence)
+    return None
+
+
+def _year_label(sentence: str, year: re.Match[str]) -> str:
+    """The words that the year dates: "With Bitcoin's next halving event in" gives
+    "Bitcoin's next halving event"."""
+    words = re.split(r"[,;:!?()\[\]\"“”—–]|\.\s", sentence[: year.start()])[-1].split()
+    while words and words[-1].lower() in _TRAIL_STOP:
+        words.pop()
+    words = words[-5:]
+    while words and words[0].lower() in _LEAD_STOP:
+        words.pop(0)
+    label = _words_only(words) or _opening_words(sentence)
+    label = _capital(label)
+    return label if len(label) <= 60 else label[:59].rstrip() + "…"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# "next halving event in 2024": something still to come, dated to a year.
+_NEXT = re.compile(
+    r"\bnext\s+(?P<what>[^\W\d][\w’'-]*(?:\s+[^\W\d][\w’'-]*){0,3}?)\s+"
+    r"(?:in|of|during|for|due\s+in|expected\s+in|scheduled\s+for)\s+(?P<year>(?:19|20)\d{2})\b"
+)
+
+
+def _time_contradictions(
+    sentences: list[str], period: str | None, excerpt: _Excerpt
+) -> list[QuestionCandidate]:
+    """An event the article calls "next" in a year no later than the period it reports on
+    (a "next halving event in 2024" in a report on Q4 2024): past, or still ahead?"""
+    if period is None:
+        return []
+    period_year = int(re.findall(r"\d{4}", period)[-1])
+    stated = next((s for s in sentences if _PERIOD.search(s)), None)
+    reported = excerpt(stated) if stated else None
+    found: list[QuestionCandidate] = []
+    for sentence in sentences:
+        for match in _NEXT.finditer(sentence):
+            if int(match["year"]) > period_year:
+                continue
+            evidence = excerpt(sentence)
+            if evidence is None:
+                continue
+            what, year = _collapse(match["what"]), match["year"]
+            quoted = f" (\u201c{reported}\u201d)" if reported else ""
+            found.append(
+                QuestionCandidate(
+                    question=f"Is the {what} in {year} still ahead, in a report on {period}?",
+                    evidence=evidence,
+                    why=f"The article reports on {period}{quoted} yet calls the {what} in "
+                    f"{year} \u201cnext\u201d.",
+                )
+            )
+    return found
 
 
 # --- Loss drivers, quote, questions ---------------------------------------------------------
@@ -648,8 +879,11 @@ class _Yaml:
         return "\n".join(self.lines) + "\n"
 
 
-def _render(found: Candidates, *, source_file: str, briefing_id: str) -> str:
+def _render(found: Candidates, *, source_file: str, briefing_id: str, schema: str | None) -> str:
     out = _Yaml()
+    if schema is not None:
+        # yaml-language-server reads this comment only as the file's first line.
+        out.comment(0, f"yaml-language-server: $schema={schema}")
     out.comment(0, "Draft started by `briefing new`. Lines under a '# draft' comment were found")
     out.comment(0, "mechanically: check each against the article, fix or delete it, then drop")
     out.comment(0, "the comment. Every evidence must stay a verbatim excerpt of the article.")
@@ -722,7 +956,11 @@ def _driver_fields(driver: DriverCandidate) -> Iterator[tuple[str, str | None]]:
 
 
 def _ask(question: QuestionCandidate) -> Iterator[tuple[str, str | None]]:
-    yield from (("question", question.question), ("evidence", question.evidence))
+    yield from (
+        ("question", question.question),
+        ("why", question.why),
+        ("evidence", question.evidence),
+    )
 
 
 # --- Files ----------------------------------------------------------------------------------
@@ -770,6 +1008,34 @@ def _decode_article(data: bytes, article: Path) -> str:
     if not text.strip():
         raise ValueError(f"{article}: the article is empty")
     return text
+
+
+def _schema_reference(schema: str | None, folder: Path) -> str:
+    """How the first line names the schema: relative to the briefing's folder, so that the
+    folder can move; an address (``https://...``) as given."""
+    if schema is None:
+        reference = f"./{SCHEMA_NAME}"
+    elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", schema):
+        reference = schema
+    else:
+        relative = Path(os.path.relpath(Path(schema).absolute(), folder.absolute())).as_posix()
+        reference = relative if relative.startswith("../") else f"./{relative}"
+    if clean(reference) != reference or not reference.strip() or " " in reference:
+        # It is written into a comment line: a line break would end it, a blank would cut it.
+        raise ValueError(f"--schema {schema!r}: name a schema without blanks or control characters")
+    return reference
+
+
+def _write_schema(path: Path) -> None:
+    """The JSON Schema, as `briefing schema` prints it, for editors to complete the draft."""
+    import json
+
+    from briefing_reader.schema import briefing_schema
+
+    data = (json.dumps(briefing_schema(), indent=2) + "\n").encode("utf-8")
+    # Written meanwhile, by someone else: theirs is kept, and serves as well.
+    with contextlib.suppress(FileExistsError):
+        _write_new(path, data, what="a schema")
 
 
 def _needs_copy(copy: Path, article: Path, data: bytes) -> bool:
