@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from array import array
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -72,11 +72,11 @@ def locate(source: str, excerpt: str) -> tuple[int, int] | None:
     needle = normalize(excerpt)
     if not needle:
         return None
-    text, origin = _normalized(source)
-    found = text.find(needle)
+    article = _normalized(source)
+    found = article.text.find(needle)
     if found < 0:
         return None
-    return origin[found], origin[found + len(needle) - 1] + 1
+    return article.origin(found), article.origin(found + len(needle) - 1) + 1
 
 
 # An excerpt not in the article: where it goes wrong, and what the article says there.
@@ -89,6 +89,8 @@ def locate(source: str, excerpt: str) -> tuple[int, int] | None:
 # Words and single punctuation marks: a quote glued to a word (“Despite) must not make
 # the word itself look changed.
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+# What normalize() splits on: re's \s is str.isspace(), as str.split() uses it.
+_WORD = re.compile(r"\S+")
 # Where a sentence (or a line introducing a quote or a list) ends, and a passage may start.
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)|[:;](?=[ \t]*\r?\n)|\n[ \t]*\r?\n")
 # How far a passage may reach beyond the aligned words for its sentence's bounds.
@@ -214,28 +216,38 @@ def tokens(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in _TOKEN.finditer(text)]
 
 
-@lru_cache(maxsize=4)
-def _normalized(source: str) -> tuple[str, array[int]]:
-    """`normalize`'s text of ``source``, and for each of its characters the raw offset.
+class _Normalized(NamedTuple):
+    """An article as `normalize` makes it, and the way back to the raw text's offsets."""
 
-    Kept for the last few articles: a briefing's excerpts are located in one article, and
-    an array of offsets costs 4 bytes a character where a list costs 8 and more.
+    text: str
+    starts: list[int]  # where each word starts in ``text``
+    raw: list[int]  # ... and in the article
+
+    def origin(self, offset: int) -> int:
+        """The article's offset of ``text[offset]`` (a space: the first blank after a word)."""
+        word = bisect_right(self.starts, offset) - 1
+        return self.raw[word] + offset - self.starts[word]
+
+
+@lru_cache(maxsize=8)
+def _normalized(source: str) -> _Normalized:
+    """`normalize`'s text of ``source``, with the word offsets that lead back to it.
+
+    Kept for the last few articles: a briefing's excerpts are located in one article.
+    Words, not characters, are remembered: one pass of a regular expression, in C.
     """
     translated = source.translate(_TYPOGRAPHIC)  # one character for one: offsets survive
-    chars: list[str] = []
-    origin: list[int] = []
-    in_space = True  # leading whitespace is dropped, as normalize() does
-    for index, char in enumerate(translated):
-        if char.isspace():
-            if not in_space:
-                chars.append(" ")
-                origin.append(index)
-            in_space = True
-        else:
-            chars.append(char)
-            origin.append(index)
-            in_space = False
-    return "".join(chars), array("I", origin)
+    raw: list[int] = []
+    starts: list[int] = []
+    words: list[str] = []
+    at = 0
+    for match in _WORD.finditer(translated):
+        word = match.group()
+        raw.append(match.start())
+        starts.append(at)
+        words.append(word)
+        at += len(word) + 1
+    return _Normalized(" ".join(words), starts, raw)
 
 
 def difference(source: str, excerpt: str) -> Difference:
@@ -245,7 +257,8 @@ def difference(source: str, excerpt: str) -> Difference:
     from rapidfuzz.distance import LCSseq
 
     needle = normalize(excerpt)
-    text, origin = _normalized(source)
+    article = _normalized(source)
+    text = article.text
     if not needle or not text:
         return Difference(None, None)
     ours = tokens(needle)
@@ -256,12 +269,11 @@ def difference(source: str, excerpt: str) -> Difference:
     spans: list[tuple[int, int]] = []
     aligned = fuzz.partial_ratio_alignment(needle, text, score_cutoff=_MIN_SCORE)
     if aligned is not None and aligned.dest_end > aligned.dest_start:
-        spans.append(
-            _sentence(source, origin[aligned.dest_start], origin[aligned.dest_end - 1] + 1)
-        )
+        begin, end = article.origin(aligned.dest_start), article.origin(aligned.dest_end - 1)
+        spans.append(_sentence(source, begin, end + 1))
     bounds, sentences = _sentences(source)
     best = process.extractOne(words, sentences, scorer=LCSseq.similarity, score_cutoff=1)
-    if best is not None:
+    if best is not None and bounds[best[2]] not in spans:  # most often both find one
         spans.append(bounds[best[2]])
     found = [_compare(source, span, words) for span in spans]
     if not found:

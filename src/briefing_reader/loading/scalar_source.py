@@ -43,6 +43,9 @@ _ESCAPES = {
 _HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
 _BREAKS = "\r\n"
 _BLANKS = " \t"
+_PLAIN_RUN = re.compile(r"[^ \t\r\n]+")
+_SINGLE_RUN = re.compile(r"[^ \t\r\n']+")
+_DOUBLE_RUN = re.compile(r'[^ \t\r\n"\\]+')
 _HEADER = re.compile(r"[|>]([+-]?)([1-9]?)([+-]?)[ \t]*(?:#[^\n]*)?(?:\r?\n|$)")
 
 
@@ -157,9 +160,12 @@ def _quoted(text: str, at: int, want: int, *, double: bool) -> _Read | None:
             else:
                 return None
         else:
-            chars.append(char)
-            origins.append(at)
-            at += 1
+            # A run of ordinary characters at once: they stand for themselves.
+            run = (_DOUBLE_RUN if double else _SINGLE_RUN).match(text, at)
+            end = run.end() if run else at + 1
+            chars.extend(text[at:end])
+            origins.extend(range(at, end))
+            at = end
     return chars, origins
 
 
@@ -172,9 +178,11 @@ def _plain(text: str, at: int, want: int) -> _Read:
         if text[at] in " \t\r\n":
             at = _fold(text, at, chars, origins)
         else:
-            chars.append(text[at])
-            origins.append(at)
-            at += 1
+            run = _PLAIN_RUN.match(text, at)
+            end = run.end() if run else at + 1
+            chars.extend(text[at:end])
+            origins.extend(range(at, end))
+            at = end
     return chars, origins
 
 
