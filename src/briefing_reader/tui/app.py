@@ -34,6 +34,7 @@ from briefing_reader.terminal import (  # clipboard_sequences: what older caller
     tmux_load_buffer,
 )
 from briefing_reader.text import clean_name
+from briefing_reader.tui.delta import FrameDeltaApp
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import ScreenNews
 from briefing_reader.tui.screens.briefing import BriefingScreen
@@ -59,7 +60,7 @@ DEFAULT_THEME = "textual-dark"
 SIGNAL_EXIT_GRACE = 5.0
 
 
-class BriefingApp(App[None]):
+class BriefingApp(FrameDeltaApp[None]):
     """Reads briefings that the caller has already loaded."""
 
     # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it.
