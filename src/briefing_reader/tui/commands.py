@@ -8,7 +8,7 @@ from functools import partial
 
 from textual.app import App
 from textual.await_complete import AwaitComplete
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandInput, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.widget import Widget
 
@@ -23,6 +23,11 @@ class Palette(CommandPalette):
     palette (its background, or an option) before its first dismiss completes; each further
     dismiss would pop the screen beneath, a crash when that is the last one.
     """
+
+    def on_mount(self) -> None:
+        # A steady cursor, as in our own input lines (widgets/search_line.SteadyInput): each
+        # blink would be a frame sent for as long as the palette is open.
+        self.query_one(CommandInput).cursor_blink = False
 
     def dismiss(self, result: None = None) -> AwaitComplete:
         if self.app.screen is not self:

@@ -215,7 +215,11 @@ class BriefingScreen(Screen["str | None"]):
         # Not Textual's own scroll on focus: it centres the pane once laid out, and whether that
         # runs before or after the first layout varied with the Python version (3.12 and 3.13
         # scrolled the summary away at start-up). One scroll of ours, after the refresh, instead.
-        pane.focus(scroll_visible=False)
+        # At once, not Widget.focus's later: in between, Textual could move focus elsewhere
+        # (removing the focused source view focuses the pane before it, pane 4), and that
+        # pane's Focused message, arriving after ours, took focus back: at 200x60, s then
+        # escape set panes 1 and 4 re-focusing each other, repainting, for good.
+        self.set_focus(pane, scroll_visible=False)
         self._scroll_to_current()
         self._update_indicator()
 
@@ -248,9 +252,10 @@ class BriefingScreen(Screen["str | None"]):
             indicator.update(self._indicator_content())
 
     def on_pane_focused(self, message: Pane.Focused) -> None:
-        if not message.pane.has_focus:
+        if self.focused is not message.pane:
             # Stale: focus moved on before this arrived (a search closing its line focuses
-            # the old pane, then the hit's pane), and following it took focus back.
+            # the old pane, then the hit's pane), and following it took focus back. Asked of
+            # the screen: a pane's has_focus changes only once it handles its Blur, later.
             return
         if message.pane.number != self.current_pane or not message.pane.has_class("-current"):
             self._focus_pane(message.pane.number)

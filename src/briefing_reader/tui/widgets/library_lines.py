@@ -7,13 +7,13 @@ can remap them and --help tells them; the screen does what each one asks.
 from __future__ import annotations
 
 from textual.message import Message
-from textual.widgets import Input
 
 from briefing_reader.keys import FILTER, LIBRARY_SEARCH
 from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.widgets.search_line import SteadyInput
 
 
-class FilterLine(Input):
+class FilterLine(SteadyInput):
     """Filters the list as it is typed into."""
 
     BINDINGS = bindings(FILTER)
@@ -31,7 +31,7 @@ class FilterLine(Input):
         self.post_message(self.Left())
 
 
-class LibrarySearchLine(Input):
+class LibrarySearchLine(SteadyInput):
     """The full-text search, run on enter."""
 
     BINDINGS = bindings(LIBRARY_SEARCH)
