@@ -261,7 +261,9 @@ def model_values(cls: type) -> st.SearchStrategy[Any]:
         elif spec.kind == "object":
             strategy = model_values(spec.target)
         else:
-            element = single_line if spec.target is str else model_values(spec.target)
+            # An item of a list of text (a tag) is never empty, as required text is not.
+            tag = st.tuples(LETTER, single_line).map("".join)
+            element = tag if spec.target is str else model_values(spec.target)
             strategy = st.lists(element, max_size=3).map(tuple)
         if spec.nullable:
             strategy = st.none() | strategy

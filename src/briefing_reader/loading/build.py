@@ -15,10 +15,10 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Callable
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
+from briefing_reader.loading.problems import Severity
 from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
 from briefing_reader.model import FORMAT, Briefing
 from briefing_reader.text import clean
@@ -71,35 +71,34 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
     return tuple(specs)
 
 
-Report = Callable[[str, str, Node], None]
+class Report(Protocol):
+    def __call__(
+        self, code: str, message: str, node: Node, severity: Severity = "error"
+    ) -> None: ...
+
+
 Marks = dict[str, Node]  # the node each value was built from, by its path; .mark says where
 _INVALID = object()
+# What YAML 1.2 (an editor) reads a plain scalar as, where that is not text, in words.
+_NOT_TEXT = {"bool": "true/false", "int": "a number", "float": "a number"}
 
 
 def build_briefing(root: Node, report: Report, marks: Marks | None = None) -> Briefing | None:
-    """Check ``root`` and build the briefing; ``report(code, message, node)`` gets each error.
+    """Check ``root`` and build the briefing; ``report(code, message, node)`` gets each problem.
 
     ``marks``, when given, receives where each value was written, by its path
     (``headline_facts[0].evidence``), so later checks can point at it.
+
+    A missing or unknown ``format`` is reported and the rest is still checked by this
+    format's rules, so a writer sees every problem at once; but no briefing is returned
+    then: a file of another format is not shown as if it were this one.
     """
     marks = {} if marks is None else marks
     if not isinstance(root, Mapping):
         report("not-a-mapping", f"a briefing is a mapping of keys, not {_describe(root)}", root)
         return None
-    fmt = next((v for k, v in root.pairs if k.value == "format"), None)
-    if fmt is None:
-        report("format", f"format is required: add 'format: {FORMAT}' at the top", root)
-        return None
-    if not (isinstance(fmt, Scalar) and fmt.value == FORMAT):
-        if isinstance(fmt, Scalar) and not fmt.is_null:
-            # repr, not clean: 'briefing/1 ' must not read as 'briefing/1'; repr is inert too.
-            message = f"unsupported format {fmt.value!r}: this reader understands '{FORMAT}'"
-        else:  # not "unsupported format 'a list'", which reads as if that text were written
-            message = f"format must be '{FORMAT}', not {_describe(fmt)}"
-        report("format", message, fmt)
-        return None
-    briefing = _build_object(Briefing, root, "", report, marks)
-    return None if briefing is _INVALID else briefing
+    briefing: Briefing = _build_object(Briefing, root, "", report, marks)
+    return briefing if briefing.format == FORMAT else None
 
 
 def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks) -> Any:
@@ -120,7 +119,13 @@ def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks
     for spec in specs.values():
         field_path = f"{path}.{spec.name}" if path else spec.name
         if spec.name not in given:
-            if spec.required:
+            if spec.required and spec.const is not None:
+                # A fixed field's problems are coded by its name ('format'), as they always were.
+                at_top = "" if path else " at the top"
+                message = f"{field_path} is required: add '{spec.name}: {spec.const}'{at_top}"
+                report(spec.name, message, node)
+                values[spec.name] = _fallback(spec)
+            elif spec.required:
                 report("required", f"{field_path} is required", node)
                 values[spec.name] = _fallback(spec)
             continue
@@ -144,6 +149,16 @@ def _fallback(spec: FieldSpec) -> Any:
 
 def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: Marks) -> Any:
     marks[path] = node
+    if spec.const is not None:
+        if isinstance(node, Scalar) and node.value == spec.const:
+            return spec.const
+        if isinstance(node, Scalar) and not node.is_null:
+            # repr, not clean: 'briefing/1 ' must not read as 'briefing/1'; repr is inert too.
+            message = f"unsupported {path} {node.value!r}: this reader understands '{spec.const}'"
+        else:  # not "unsupported format 'a list'", which reads as if that text were written
+            message = f"{path} must be '{spec.const}', not {_describe(node)}"
+        report(spec.name, message, node)
+        return _INVALID
     if isinstance(node, Scalar) and node.is_null:
         if spec.nullable:
             return None
@@ -158,8 +173,14 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: 
         text = clean(node.value, multiline=spec.multiline)
         if spec.required and not text:
             report("required", f"{path} is required", node)
-        elif spec.pattern and text and not re.fullmatch(spec.pattern[0], text):
+        elif spec.pattern and not re.fullmatch(spec.pattern[0], text):  # `date: ''` too
             report("pattern", f"{path} '{text}' must be {spec.pattern[1]}", node)
+        elif spec.pattern and node.core_type in _NOT_TEXT:
+            # Any other value is text as written, and the schema lets an editor see a number
+            # there; a pattern, though, is checked on text only (`id: 2024`), so say quote it.
+            what = _NOT_TEXT[node.core_type]
+            message = f"{path} {text} is {what} to editors and other YAML tools; quote it: '{text}'"
+            report("quote", message, node, "warning")
         return text
     if spec.kind == "object":
         return _build_object(spec.target, node, path, report, marks)
@@ -173,7 +194,11 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: 
             if not isinstance(child, Scalar) or child.is_null:
                 report("type", f"{item_path} must be text, not {_describe(child)}", child)
                 continue
-            items.append(clean(child.value))
+            text = clean(child.value)
+            if not text:  # `- ''`: an item of a list of text is never empty
+                report("required", f"{item_path} is empty", child)
+                continue
+            items.append(text)
         else:
             marks[item_path] = child
             built = _build_object(spec.target, child, item_path, report, marks)

@@ -118,8 +118,8 @@ def load_text(
         return _failed(path, name, problem)
     problems = [_problem(name, w, "warning") for w in parsed.warnings]
 
-    def report(code: str, message: str, node: Node) -> None:
-        problems.append(Problem(name, node.mark.line, node.mark.column, "error", code, message))
+    def report(code: str, message: str, node: Node, severity: Severity = "error") -> None:
+        problems.append(Problem(name, node.mark.line, node.mark.column, severity, code, message))
 
     marks: Marks = {}
     briefing = build_briefing(parsed.root, report, marks)

@@ -11,6 +11,7 @@ Scalars stay the text that was written.
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
 
@@ -30,6 +31,15 @@ DEFAULT_LOADER = "c" if "c" in LOADERS else "pure"
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 16
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+# YAML 1.2's core schema, as yaml-language-server (so an editor checking the JSON Schema)
+# reads a plain scalar. The loader takes every scalar as the text written; this only says
+# where an editor sees a number or true/false instead (see build.py and schema.py).
+_CORE_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
+_CORE_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_CORE_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
 
 
 # Plain slotted classes rather than dataclasses: these are made for every node of every
@@ -60,6 +70,20 @@ class Scalar(_Node):
     @property
     def is_null(self) -> bool:
         return self.plain and self.value in _NULLS
+
+    @property
+    def core_type(self) -> str:
+        """What YAML 1.2's core schema reads this scalar as: null, bool, int, float or str."""
+        if not self.plain:
+            return "str"
+        value = self.value
+        if value in _NULLS:
+            return "null"
+        if _CORE_BOOL.fullmatch(value):
+            return "bool"
+        if _CORE_INT.fullmatch(value):
+            return "int"
+        return "float" if _CORE_FLOAT.fullmatch(value) else "str"
 
 
 class Sequence(_Node):
@@ -214,7 +238,8 @@ def _compose(loader: _Loader) -> Parsed:
                 raise _problem_at(
                     "tag", f"explicit tags such as '{event.tag}' are not allowed", event
                 )
-            node = Scalar(event.value, not event.style, event.start_mark)
+            # `! 265` is plain but not "plain" to YAML: the non-specific tag makes it text.
+            node = Scalar(event.value, not event.style and event.tag is None, event.start_mark)
         elif kind is mapping_start or kind is sequence_start:
             if event.anchor is not None:
                 raise _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
