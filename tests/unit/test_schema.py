@@ -12,8 +12,9 @@ from jsonschema import Draft202012Validator
 
 from briefing_reader import cli
 from briefing_reader.loading import load_text
-from briefing_reader.loading.yamlsafe import Node, Scalar, Sequence, parse
+from briefing_reader.loading.yamlsafe import parse
 from tests.conftest import FIXTURES, ROOT
+from tests.unit.test_schema_agreement import editor_json
 
 
 @pytest.fixture(scope="module")
@@ -30,18 +31,9 @@ def _printed_schema() -> str:
     return out.getvalue()
 
 
-def to_plain(node: Node) -> object:
-    """Nodes as plain JSON-like data, every scalar the text written, as the loader reads it
-    (a YAML library's own conversion would turn `no` into false and `2024` into a number)."""
-    if isinstance(node, Scalar):
-        return None if node.is_null else node.value
-    if isinstance(node, Sequence):
-        return [to_plain(item) for item in node.items]
-    return {key.value: to_plain(value) for key, value in node.pairs}
-
-
 def schema_errors(validator: Draft202012Validator, text: str) -> list[str]:
-    return [e.message for e in validator.iter_errors(to_plain(parse(text).root))]
+    # As an editor checks it: scalars read by YAML 1.2 (`2024` a number), not as the loader.
+    return [e.message for e in validator.iter_errors(editor_json(parse(text).root))]
 
 
 def loader_errors(text: str) -> list[str]:
