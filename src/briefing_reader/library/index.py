@@ -34,8 +34,10 @@ if TYPE_CHECKING:
     from briefing_reader.checks.validate import SourceCache
 
 # Bump when Entry's fields, the row layout or what goes into an entry changes. 3: rows are
-# laid out by Entry's declaration (the file's fields, then the briefing's).
-FORMAT_VERSION = 3
+# laid out by Entry's declaration (the file's fields, then the briefing's). 4: the loader's
+# problems changed (issue 15: `id: 2024` warned, a blank tag refused, a bad format no longer
+# hiding the rest), so cached counts and first problems of unchanged files were stale.
+FORMAT_VERSION = 4
 CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
 # The full text of every briefing, for search, apart from the list's entries: it is most of
 # the bytes, and a reader who never searches should not pay to load it (or hold it).
