@@ -290,7 +290,10 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
     source_stamp = _stat(source_name) if source_name is not None else _MISSING
     loaded = check_loaded(loaded, cache)
     briefing = loaded.briefing
-    errors = [p for p in loaded.problems if p.severity == "error"]
+    # A file of another format is summed up by that, not by the fields it lacks because of it.
+    errors = sorted(
+        (p for p in loaded.problems if p.severity == "error"), key=lambda p: p.code != "format"
+    )
     warnings = [p for p in loaded.problems if p.severity == "warning"]
     first = errors[0] if errors else (warnings[0] if warnings else None)
     size, mtime_ns = stamp
