@@ -19,6 +19,7 @@ No Textual here: this is part of the checks.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path, PurePosixPath
 
 from briefing_reader.checks.evidence import normalize
@@ -64,11 +65,16 @@ def source_path(briefing_path: Path, file: str) -> Path:
     return target
 
 
-def source_of(loaded: Loaded) -> Path | None:
-    """The briefing's source article, or None when it names none the policy allows."""
+def source_of(loaded: Loaded, cache: SourceCache | None = None) -> Path | None:
+    """The briefing's source article, or None when it names none the policy allows.
+
+    With ``cache``, the path is resolved once for all the briefings of a folder.
+    """
     if loaded.briefing is None:
         return None
     try:
+        if cache is not None:
+            return cache.path(loaded.path, loaded.briefing.source.file)
         return source_path(loaded.path, loaded.briefing.source.file)
     except SourceError:
         return None
@@ -105,6 +111,31 @@ class SourceCache:
     def __init__(self) -> None:
         self._texts: dict[Path, str | OSError | SourceError] = {}
         self._normalized: dict[Path, str] = {}
+        self._paths: dict[tuple[str, str], Path | SourceError] = {}
+        self._stamps: dict[Path, object] = {}
+
+    def stamped(self, path: Path, stamp: object) -> None:
+        """Say what ``path`` is now (its size and mtime, say): a text read when it was
+        something else is read again. For a cache kept over many files, as an index
+        worker keeps one."""
+        if self._stamps.setdefault(path, stamp) != stamp:
+            self._stamps[path] = stamp
+            self._texts.pop(path, None)
+            self._normalized.pop(path, None)
+
+    def path(self, briefing_path: Path, file: str) -> Path:
+        """`source_path`, resolved once per folder and ``file``: a library of 10,000
+        briefings citing one article resolves (walks its links) once, not 20,000 times."""
+        key = (os.path.dirname(briefing_path), file)
+        if key not in self._paths:
+            try:
+                self._paths[key] = source_path(briefing_path, file)
+            except SourceError as exc:
+                self._paths[key] = exc
+        found = self._paths[key]
+        if isinstance(found, Path):
+            return found
+        raise found.with_traceback(None)
 
     def text(self, path: Path) -> str:
         """`article_text` of ``path``, or the error it raised, as it was the first time."""

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from briefing_reader.checks.drafts import draft_items
 from briefing_reader.checks.evidence import Span, mismatch, normalize, quoted_passages
-from briefing_reader.checks.sources import SourceCache, SourceError, source_path
+from briefing_reader.checks.sources import SourceCache, SourceError
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
 from briefing_reader.model import SECTIONS
@@ -29,8 +29,14 @@ def check_file(
     return check_loaded(load_file(path, display=display), cache or SourceCache())
 
 
-def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
-    """``loaded`` with the problems found by comparing it with its source article added."""
+def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> Loaded:
+    """``loaded`` with the problems found by comparing it with its source article added.
+
+    ``detail=False`` leaves out what only a reader of each problem needs: for an excerpt
+    not in its source, the article's closest passage and the excerpt's first differing
+    words (the problem is then located at the excerpt's start). The library index wants
+    only that an excerpt fails, and the search for the passage is most of its cost.
+    """
     briefing = loaded.briefing
     if briefing is None:
         return loaded
@@ -65,7 +71,7 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
     source_file = briefing.source.file
     if source_file:  # else already reported by the loader as required
         try:
-            path = source_path(loaded.path, source_file)
+            path = cache.path(loaded.path, source_file)
         except SourceError as exc:
             add("error", "source-outside", "source.file", str(exc))
         else:
@@ -86,14 +92,18 @@ def check_loaded(loaded: Loaded, cache: SourceCache) -> Loaded:
                 for quoted in quoted_passages(briefing):
                     if normalize(quoted.text) not in text:
                         node = marks.get(quoted.where)
-                        wrong = mismatch(cache.text(path), quoted.text, node, yaml, source_file)
+                        wrong = (
+                            mismatch(cache.text(path), quoted.text, node, yaml, source_file)
+                            if detail
+                            else None
+                        )
                         add(
                             "error",
                             "not-in-source",
                             quoted.where,
                             f"{quoted.where} is not in the source article: "
                             f"\u201c{_excerpt(quoted.text)}\u201d",
-                            wrong.span,
+                            wrong.span if wrong else None,
                             wrong,
                         )
     if not found:

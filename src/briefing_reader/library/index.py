@@ -284,11 +284,16 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
 
     path = Path(name)
     loaded = load_file(path)
-    source = source_of(loaded)
+    source = source_of(loaded, cache)
     # Stat the source before it is read, so an edit racing the read shows up next time.
     source_name = str(source) if source is not None else None
     source_stamp = _stat(source_name) if source_name is not None else _MISSING
-    loaded = check_loaded(loaded, cache)
+    if source is not None:
+        cache.stamped(source, source_stamp)  # an article edited since it was read: again
+    # Only whether each excerpt is in its source: where it goes wrong is for validate
+    # and the reader to say (a closest-passage search per failing excerpt was ~80 % of
+    # indexing a library whose quotes all fail).
+    loaded = check_loaded(loaded, cache, detail=False)
     briefing = loaded.briefing
     # A file of another format is summed up by that, not by the fields it lacks because of it.
     errors = sorted(
@@ -316,11 +321,13 @@ def _build_rows(
     jobs: list[tuple[str, Stamp]],
     progress: Progress | None = None,
     partial: Partial | None = None,
+    *,
+    cache: SourceCache | None = None,
 ) -> list[_Row]:
     from briefing_reader.checks.validate import SourceCache
 
-    # One SourceCache per batch: neighbouring briefings usually share source articles.
-    cache = SourceCache()
+    # One SourceCache per batch at least: neighbouring briefings usually share sources.
+    cache = cache or SourceCache()
     rows = []
     for done, (name, stamp) in enumerate(jobs, start=1):
         rows.append(_build_row(name, stamp, cache))
@@ -341,13 +348,53 @@ def _worker_count(workers: int | None, jobs: int) -> int:
     return max(1, min(workers, jobs))
 
 
-# The first files of a parallel build are parsed by the calling process itself while the
-# workers start (a fork server and its workers take a few hundred milliseconds to import
-# the loader): a screenful of titles, at once.
+# The first files of a parallel build are parsed by the calling process itself, before the
+# workers take the cores (or, where workers take a few hundred milliseconds to start, while
+# they start): a screenful of titles, at once, in the listing's order.
 FIRST_CHUNK = 60
 # Chunks per worker: more, smaller chunks stream titles sooner and even out slow ones; each
-# costs a round trip and a SourceCache of its own.
+# costs a round trip.
 CHUNKS_PER_WORKER = 16
+
+# A worker's articles, for all the chunks it parses: a library citing one article reads and
+# normalizes it once per worker, not once per chunk (checked against the article's stamp).
+_worker_sources: SourceCache | None = None
+
+# What a worker sends back for a row: plain tuples pickle in C, with no class to look up.
+_RowTuple = tuple[str, tuple[Any, ...], Stamp, str | None]
+
+
+def _build_chunk(jobs: list[tuple[str, Stamp]]) -> list[_RowTuple]:
+    """A worker's task: the rows of ``jobs``, as tuples (see :func:`_row_of`)."""
+    global _worker_sources
+    if _worker_sources is None:
+        from briefing_reader.checks.sources import SourceCache
+
+        _worker_sources = SourceCache()
+    rows = _build_rows(jobs, cache=_worker_sources)
+    return [(row.key, tuple(row.entry), row.source_stamp, row.text) for row in rows]
+
+
+def _row_of(raw: _RowTuple) -> _Row:
+    key, entry, source_stamp, text = raw
+    return _Row(key, Entry._make(entry), source_stamp, text)
+
+
+def _start_method() -> str:
+    """How to start workers from this process.
+
+    fork, when this process has one thread (the prefetch child, forked before Textual
+    started any): the workers start in a millisecond with the loader already imported.
+    Otherwise never fork: the reader calls this from a thread of a running app, and forking
+    a process with threads can deadlock a child on a lock some other thread held.
+    """
+    import multiprocessing
+    import threading
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _build_parallel(
@@ -356,20 +403,38 @@ def _build_parallel(
     progress: Progress | None = None,
     partial: Partial | None = None,
 ) -> list[_Row] | None:
-    """Parse ``jobs`` in worker processes; None when processes cannot be used here."""
+    """Parse ``jobs`` in worker processes; None when processes cannot be used here.
+
+    Chunks are handed out in ``jobs``' order (the listing's), so that the entries come
+    roughly top first; each is told to ``partial`` as it arrives.
+    """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     from briefing_reader.library.lifeline import exit_with
 
-    # Not fork: the reader calls this from a thread of a running app, and forking a
-    # process with threads can deadlock a child on a lock some other thread held.
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    method = _start_method()
     first, rest = jobs[:FIRST_CHUNK], jobs[FIRST_CHUNK:]
     # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
     size = max(1, -(-len(rest) // (workers * CHUNKS_PER_WORKER)))
     starts = range(0, len(rest), size)
+    head: list[_Row] = []
+    done = 0
+
+    def tell_head() -> None:
+        nonlocal done
+        done = len(head)
+        if partial is not None:
+            partial([row.entry for row in head])
+        if progress is not None:
+            progress(done, len(jobs))
+
+    if method == "fork":
+        # Forked workers start at once: the titles first, then both cores for the rest
+        # (parsing the head beside them would only slow it down).
+        head = _build_rows(first)
+        tell_head()
     try:
         with (
             _real_stderr(),
@@ -381,21 +446,18 @@ def _build_parallel(
                 initargs=(os.getpid(),),
             ) as pool,
         ):
-            pending: dict[Future[list[_Row]], int] = {
-                pool.submit(_build_rows, rest[start : start + size]): start for start in starts
+            pending: dict[Future[list[_RowTuple]], int] = {
+                pool.submit(_build_chunk, rest[start : start + size]): start for start in starts
             }
             built: list[_Row | None] = [None] * len(rest)
-            head = _build_rows(first)  # while the workers start
-            done = len(head)
-            if partial is not None:
-                partial([row.entry for row in head])
-            if progress is not None:
-                progress(done, len(jobs))
+            if method != "fork":
+                head = _build_rows(first)  # while the workers start
+                tell_head()
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:  # as each chunk is done, in whatever order
                     start = pending.pop(future)
-                    rows = future.result()
+                    rows = [_row_of(raw) for raw in future.result()]
                     built[start : start + len(rows)] = rows
                     done += len(rows)
                     if partial is not None:
