@@ -140,7 +140,6 @@ def test_a_folder_opens_the_library_even_empty(
     # The index is already being read in a child process, before Textual starts.
     prefetch = options["prefetch"]
     assert isinstance(prefetch, Prefetch)
-    prefetch.may_decode.set()
     index = prefetch.wait()
     assert index is not None and len(index) == 0
 

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from briefing_reader import __version__
-from briefing_reader.library.index import CACHE_NAME, FORMAT_VERSION, TEXTS_NAME, Index
+from briefing_reader.library.index import (
+    CACHE_NAME,
+    FORMAT_VERSION,
+    POOLED,
+    TEXTS_NAME,
+    Entry,
+    Index,
+)
 from tests.conftest import kill_9_mid_save
 from tests.unit.test_library import make_library
 
@@ -27,14 +34,28 @@ def _fresh(folder: Path) -> Index:
 
 
 def _poison(cache: Path, rows: list[object], **fields: object) -> None:
-    document = {
+    """A cache of these rows ([key, *entry, source size, source mtime_ns], the key dropped
+    and the rows turned to columns as format 5 stores them), for these folders from here."""
+    header = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
         "scan_ns": 0,
-        "entries": rows,
+        "cwd": os.getcwd(),
+        "count": len(rows) if isinstance(rows, list) else 0,
         **fields,
     }
-    cache.write_text(json.dumps(document))
+    body: object = rows
+    if isinstance(rows, list) and rows and all(isinstance(row, list) for row in rows):
+        unkeyed = [row[1:] for row in rows]
+        columns: list[object] = [list(column) for column in zip(*unkeyed, strict=True)]
+        for name in POOLED:  # pooled columns: [distinct values, one index per row]
+            at = Entry._fields.index(name)
+            values = columns[at] if at < len(columns) else None  # [[1, 2, 3]] has no tags
+            if isinstance(values, list):
+                columns[at] = [values, list(range(len(values)))]
+        body = columns
+    lines = [header, [], body]
+    cache.write_text("".join(json.dumps(line) + "\n" for line in lines))
 
 
 def _good_row(folder: Path, title: object = "Briefing number 0") -> list[object]:
@@ -61,12 +82,12 @@ def test_a_poisoned_cache_is_rebuilt_and_not_believed(
     elif case == "huge int":
         cache.write_text(
             f'{{"format_version":{FORMAT_VERSION},"package_version":"{__version__}",'
-            f'"scan_ns":{"9" * 5000},"entries":[]}}'
+            f'"scan_ns":{"9" * 5000},"cwd":"/","count":0}}\n[]\n[]\n'
         )
     elif case == "huge float":
         cache.write_text(
             f'{{"format_version":{FORMAT_VERSION},"package_version":"{__version__}",'
-            f'"scan_ns":1e999,"entries":[]}}'
+            f'"scan_ns":1e999,"cwd":"/","count":0}}\n[]\n[]\n'
         )
     elif case == "not a list":
         _poison(cache, {"a": 1})  # type: ignore[arg-type]
@@ -175,8 +196,9 @@ def test_kill_9_mid_save_leaves_a_whole_cache_and_no_temporaries_piling_up(
 
     def whole() -> None:
         for path in (cache, cache.with_name(TEXTS_NAME)):
-            if path.exists():
-                json.loads(path.read_text())  # whole, never half-written
+            if path.exists():  # whole, never half-written (the index: a document a line)
+                for line in path.read_text().splitlines():
+                    json.loads(line)
 
     # Later than the others: each save first loads and indexes the folder.
     kill_9_mid_save(_SAVER, [folder, cache], whole, wait=(0.05, 0.3))

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,13 +234,22 @@ def test_a_bad_cache_is_rebuilt_silently(library: Path, content: bytes) -> None:
     assert Index.load([library]).stats.reused == 12
 
 
+def _cache_lines(cache: Path) -> list[Any]:
+    """The index cache's documents: its header, the list's first rows, the rest."""
+    return [json.loads(line) for line in cache.read_bytes().splitlines()]
+
+
+def _write_lines(cache: Path, lines: list[Any]) -> None:
+    cache.write_text("".join(json.dumps(line) + "\n" for line in lines))
+
+
 def test_a_cache_row_with_wrong_types_is_rejected(library: Path) -> None:
     Index.load([library])
     cache = cache_dir() / CACHE_NAME
-    document = json.loads(cache.read_bytes())
-    row = document["entries"][0]
-    row[row.index("Briefing number 0")] = 42  # a title that is a number
-    cache.write_text(json.dumps(document))
+    header, head, rest = _cache_lines(cache)
+    titles = head[Entry._fields.index("title")]
+    titles[titles.index("Briefing number 0")] = 42  # a title that is a number
+    _write_lines(cache, [header, head, rest])
     assert Index.load([library]).stats.cache == "invalid"
 
 
@@ -249,10 +259,10 @@ def test_a_cache_row_with_a_tag_that_is_no_string_is_rejected(
 ) -> None:
     Index.load([library])
     cache = cache_dir() / CACHE_NAME
-    document = json.loads(cache.read_bytes())
-    row = document["entries"][0]
-    row[row.index(["energy", "tag-0"])] = tags
-    cache.write_text(json.dumps(document))
+    header, head, rest = _cache_lines(cache)
+    pool = head[Entry._fields.index("tags")][0]  # pooled: [distinct values, indices]
+    pool[pool.index(["energy", "tag-0"])] = tags
+    _write_lines(cache, [header, head, rest])
     assert Index.load([library]).stats.cache == "invalid"
 
 
@@ -293,9 +303,9 @@ def test_the_briefing_fields_of_an_entry_are_the_briefings_own() -> None:
 def test_a_cache_of_the_previous_format_is_rebuilt_not_misread(library: Path) -> None:
     Index.load([library])
     cache = cache_dir() / CACHE_NAME
-    document = json.loads(cache.read_bytes())
-    document["format_version"] -= 1
-    cache.write_text(json.dumps(document))
+    header, head, rest = _cache_lines(cache)
+    header["format_version"] -= 1
+    _write_lines(cache, [header, head, rest])
     rebuilt = Index.load([library])
     assert rebuilt.stats.cache == "invalid" and rebuilt.stats.parsed == 12
     assert rebuilt.entries == fresh(library).entries
@@ -452,7 +462,6 @@ def test_a_prefetched_index_is_the_index_and_reports_progress(library: Path) -> 
 
     prefetch = Prefetch.start([library], use_cache=True)
     assert prefetch is not None
-    prefetch.may_decode.set()  # what the reader does once its first frame is drawn
     seen: list[tuple[int, int]] = []
     index = prefetch.wait(lambda done, total: seen.append((done, total)))
     assert index is not None and seen[-1] == (12, 12)

@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 # laid out by Entry's declaration (the file's fields, then the briefing's). 4: the loader's
 # problems changed (issue 15: `id: 2024` warned, a blank tag refused, a bad format no longer
 # hiding the rest), so cached counts and first problems of unchanged files were stale.
-FORMAT_VERSION = 4
+# 5: by column, with shared values pooled, no absolute path per row, and the list's first
+# screenful on a line of its own before the rest (see _write_cache).
+FORMAT_VERSION = 5
 CACHE_NAME = f"index-v{FORMAT_VERSION}.json"
 # The full text of every briefing, for search, apart from the list's entries: it is most of
 # the bytes, and a reader who never searches should not pay to load it (or hold it).
@@ -208,17 +210,28 @@ class Index:
         cache never raise.
         """
         scan_ns = time.time_ns()  # before any stat: see RACY_NS
-        names = discover_names(folders)
         if cache_path is None:
             cache_path = cache_dir() / CACHE_NAME
         texts_path = cache_path.with_name(TEXTS_NAME)
-        cached, status = _read_cache(cache_path) if use_cache else ({}, "disabled")
+        told: set[str] = set()  # the entries partial was given early, by path
+
+        def early(entries: list[Entry]) -> None:
+            if partial is not None and entries:
+                told.update(entry.path for entry in entries)
+                partial(entries)
+
+        cached, status, here = (
+            _read_cache(cache_path, folders, early) if use_cache else ({}, "disabled", False)
+        )
+        # After the cache's first screenful is told: that needs no scan.
+        names = discover_names(folders)
         source_stamps: dict[str, Stamp] = {}
         rows: list[_Row | None] = []
         todo: list[tuple[int, str, Stamp]] = []
         for position, name in enumerate(names):
             stamp = _stat(name)
-            row = cached.get(os.path.abspath(name))
+            # A relative path names the same file only from the folder the cache was made in.
+            row = cached.get(name) if here or os.path.isabs(name) else None
             if row is not None and _still_valid(row, name, stamp, source_stamps):
                 rows.append(row)
             else:
@@ -227,7 +240,7 @@ class Index:
         parallel = False
         if todo:
             if partial is not None and len(todo) < len(rows):
-                partial([row.entry for row in rows if row is not None])
+                early([row.entry for row in rows if row is not None and row.entry.path not in told])
             jobs = [(name, stamp) for _, name, stamp in todo]
             count = _worker_count(workers, len(jobs))
             built: list[_Row] | None = None
@@ -243,7 +256,7 @@ class Index:
         saved = False
         # Rewrite when anything differs from the file: parsed or vanished entries.
         if use_cache and (todo or status != "used" or len(cached) != len(final)):
-            saved = _write_cache(cache_path, final, scan_ns)
+            saved = _write_cache(cache_path, final, scan_ns, folders)
             if saved and _write_texts(texts_path, final, new_texts):
                 new_texts = {}  # on disk now: read back only if a search needs them
         stats = IndexStats(len(final) - len(todo), len(todo), parallel, status, saved)
@@ -510,110 +523,204 @@ def _still_valid(row: _Row, name: str, stamp: Stamp, source_stamps: dict[str, St
 # --- the cache file --------------------------------------------------------------------------
 
 
-def _read_cache(path: Path) -> tuple[dict[str, _Row], Literal["used", "missing", "invalid"]]:
+def _read_cache(
+    path: Path, folders: list[Path], early: Partial | None = None
+) -> tuple[dict[str, _Row], Literal["used", "missing", "invalid"], bool]:
+    """The cached rows by entry path, how the read went, and whether this process may
+    believe a relative path in them (it runs in the folder the cache's run ran in).
+
+    ``early`` is told the cached first screenful (see :func:`_write_cache`) before the rest
+    is decoded, each entry checked against its file as a scan would, when the cache was
+    written for these folders from this working directory.
+    """
     try:
         data = read_limited(path, MAX_CACHE_BYTES)
     except FileNotFoundError:
-        return {}, "missing"
+        return {}, "missing", False
     except OSError:
-        return {}, "invalid"
+        return {}, "invalid", False
     try:
-        document = json.loads(data)
+        header_line, head_line, rest_line, end = data.split(b"\n", 3)
+        header = json.loads(header_line)
         if (
-            not isinstance(document, dict)
-            or document.get("format_version") != FORMAT_VERSION
-            or document.get("package_version") != __version__
+            end
+            or not isinstance(header, dict)
+            or header.get("format_version") != FORMAT_VERSION
+            or header.get("package_version") != __version__
         ):
-            return {}, "invalid"
-        scan_ns = document["scan_ns"]
-        if type(scan_ns) is not int:  # not isinstance: JSON's true is no time
-            return {}, "invalid"
-        rows: dict[str, _Row] = {}
-        for raw in document["entries"]:
-            row = _row_from_json(raw)
-            if row is None:
-                return {}, "invalid"
-            # Parsed too soon after its file (or source) changed: see RACY_NS.
-            racy = scan_ns - RACY_NS
-            if row.entry.mtime_ns < racy and row.source_stamp[1] < racy:
-                rows[row.key] = row
-        return rows, "used"
+            return {}, "invalid", False
+        scan_ns, cwd, count = header["scan_ns"], header["cwd"], header["count"]
+        # Not isinstance: JSON's true is no time.
+        if type(scan_ns) is not int or type(cwd) is not str or type(count) is not int:
+            return {}, "invalid", False
+        here = cwd == os.getcwd()
+        head = _rows_from_columns(json.loads(head_line))
+        if head is None:
+            return {}, "invalid", False
+        # Parsed too soon after its file (or source) changed: see RACY_NS.
+        racy = scan_ns - RACY_NS
+        if early is not None and here and header.get("folders") == [str(f) for f in folders]:
+            source_stamps: dict[str, Stamp] = {}
+            early(
+                [
+                    row.entry
+                    for row in head
+                    if _settled(row, racy)
+                    and _still_valid(row, row.entry.path, _stat(row.entry.path), source_stamps)
+                ]
+            )
+        rest = _rows_from_columns(json.loads(rest_line))
+        if rest is None or len(head) + len(rest) != count:
+            return {}, "invalid", False
+        rows = {row.key: row for row in (*head, *rest) if _settled(row, racy)}
+        return rows, "used", here
     except (ValueError, TypeError, KeyError, RecursionError):
-        # ValueError covers bad JSON and bad UTF-8; TypeError and KeyError a wrong shape.
-        return {}, "invalid"
+        # ValueError covers bad JSON, bad UTF-8 and too few lines; TypeError and KeyError a
+        # wrong shape.
+        return {}, "invalid", False
 
 
-# A cache row is [key, *entry, source size, source mtime_ns]: JSON writes Entry's tuple as
-# a list, and its types say what each column may hold.
-def _json_types(hint: object) -> tuple[type, ...]:
+def _settled(row: _Row, racy: int) -> bool:
+    return row.entry.mtime_ns < racy and row.source_stamp[1] < racy
+
+
+# Rows are stored by column: [path, size, ..., tags, source size, source mtime_ns], each
+# column a JSON list, in Entry's order, checked against Entry's types when read back (one
+# set of the types in a column). A column of values many briefings share (a source
+# article, a subject, a tag set) is stored as [distinct values, one index per row], and its
+# rows share one object for each. first_problem is stored without the path it starts with.
+POOLED = frozenset({"source", "subject", "period", "dateline", "date", "tags"})
+
+
+def _json_types(hint: object) -> frozenset[type]:
     """The exact JSON value types a field of this annotation is stored as."""
     if typing.get_origin(hint) is tuple:
         (element, _) = typing.get_args(hint)
         if element is not str:
             raise TypeError(f"only tuples of str can be cached, not {hint}")
-        return (list,)
+        return frozenset({list})
     if isinstance(hint, types.UnionType):
-        return tuple(kind for arg in typing.get_args(hint) for kind in _json_types(arg))
+        return frozenset(kind for arg in typing.get_args(hint) for kind in _json_types(arg))
     if hint in (str, int, type(None)):
-        return (typing.cast(type, hint),)
+        return frozenset({typing.cast(type, hint)})
     raise TypeError(f"an Entry field of type {hint} cannot be cached")
 
 
 _HINTS = typing.get_type_hints(Entry)
-_COLUMNS: tuple[tuple[type, ...], ...] = (
-    (str,),  # key
-    *(_json_types(_HINTS[name]) for name in Entry._fields),
-    (int,),  # source size
-    (int,),  # source mtime_ns
+# (field name, allowed types, pooled) for every stored column; the source stamp last.
+_COLUMNS: tuple[tuple[str, frozenset[type], bool], ...] = (
+    *((name, _json_types(_HINTS[name]), name in POOLED) for name in Entry._fields),
+    ("source size", frozenset({int}), False),
+    ("source mtime_ns", frozenset({int}), False),
 )
-_END = 1 + len(Entry._fields)  # where the source stamp starts
-# The columns holding lists (tuples in Entry): their items must be strings too.
-_LISTS = tuple(i for i, kinds in enumerate(_COLUMNS) if kinds == (list,))
-
-
-def _row_to_json(row: _Row) -> list[Any]:
-    return [row.key, *row.entry, *row.source_stamp]
-
-
-def _signatures() -> frozenset[tuple[type, ...]]:
-    """Every row shape _COLUMNS allows, as the exact types of its values."""
-    shapes: list[tuple[type, ...]] = [()]
-    for kinds in _COLUMNS:
-        shapes = [(*shape, kind) for shape in shapes for kind in kinds]
-    return frozenset(shapes)
-
-
-_SIGNATURES = _signatures()
+_PATH = Entry._fields.index("path")
+_PROBLEM = Entry._fields.index("first_problem")
+# Marks a first_problem stored whole: one that does not start with its entry's path (a path
+# holds no NUL, so a problem never starts with one).
+_WHOLE = "\0"
 _make_entry = Entry._make
+_INT, _STR = frozenset({int}), frozenset({str})
 
 
-def _row_from_json(raw: object) -> _Row | None:
-    # Checked field by field: an edited or half-written cache must not put a number where
-    # the list shows a title, or crash the app later on. One set lookup of the row's exact
-    # types does it (bool is no int here, as JSON's true is no number): 10,000 rows are
-    # read at every start.
-    if not isinstance(raw, list) or tuple(map(type, raw)) not in _SIGNATURES:
+def _rows_to_columns(rows: list[_Row]) -> list[Any]:
+    if not rows:
+        return []
+    columns: list[list[Any]] = [list(column) for column in zip(*map(_cells, rows), strict=True)]
+    encoded: list[Any] = []
+    for (_, _, pooled), column in zip(_COLUMNS, columns, strict=True):
+        if pooled:
+            codes: dict[Any, int] = {}
+            indices = [codes.setdefault(value, len(codes)) for value in column]
+            values = [list(v) if isinstance(v, tuple) else v for v in codes]
+            encoded.append([values, indices])
+        else:
+            encoded.append(column)
+    return encoded
+
+
+def _cells(row: _Row) -> tuple[Any, ...]:
+    entry = row.entry
+    problem = entry.first_problem
+    if problem is not None:
+        own = entry.path + ":"
+        problem = problem[len(entry.path) :] if problem.startswith(own) else _WHOLE + problem
+    return (*entry[:_PROBLEM], problem, *entry[_PROBLEM + 1 :], *row.source_stamp)
+
+
+def _rows_from_columns(raw: object) -> list[_Row] | None:
+    # Checked column by column: an edited or half-written cache must not put a number where
+    # the list shows a title, or crash the app later on. bool is no int here, as JSON's true
+    # is no number. 10,000 rows are read at every start: every check is one pass in C.
+    if raw == []:
+        return []
+    if type(raw) is not list or len(raw) != len(_COLUMNS):
         return None
-    for column in _LISTS:
-        items = raw[column]
-        if not all(type(item) is str for item in items):
+    columns: list[list[Any]] = []
+    for (_, kinds, pooled), column in zip(_COLUMNS, raw, strict=True):
+        if pooled:
+            if type(column) is not list or len(column) != 2:
+                return None
+            values, codes = column
+            if type(values) is not list or type(codes) is not list or not _only(values, kinds):
+                return None
+            if codes and (not _only(codes, _INT) or min(codes) < 0 or max(codes) >= len(values)):
+                return None
+            if list in kinds:  # tags: lists of strings, kept as tuples
+                if not all(_only(tags, _STR) for tags in values):
+                    return None
+                values = list(map(tuple, values))
+            column = list(map(values.__getitem__, codes))
+        elif type(column) is not list or not _only(column, kinds):
             return None
-        raw[column] = tuple(items)
-    return _Row(raw[0], _make_entry(raw[1:_END]), (raw[_END], raw[_END + 1]))
+        columns.append(column)
+    if len({len(column) for column in columns}) != 1:
+        return None
+    paths, problems = columns[_PATH], columns[_PROBLEM]
+    columns[_PROBLEM] = [
+        problem
+        if problem is None
+        else (problem[1:] if problem.startswith(_WHOLE) else path + problem)
+        for path, problem in zip(paths, problems, strict=True)
+    ]
+    entries = map(_make_entry, zip(*columns[: len(Entry._fields)], strict=True))
+    stamps = zip(columns[-2], columns[-1], strict=True)
+    return [_Row(entry.path, entry, stamp) for entry, stamp in zip(entries, stamps, strict=True)]
 
 
-def _write_cache(path: Path, rows: list[_Row], scan_ns: int) -> bool:
-    document = {
+def _only(values: list[Any], kinds: frozenset[type]) -> bool:
+    return set(map(type, values)) <= kinds
+
+
+# The first screenful of the list, stored apart at the top of the cache file, so that a
+# warm start shows it before it has decoded the rest (more than a tall terminal's rows).
+HEAD_ROWS = 100
+
+
+def _write_cache(path: Path, rows: list[_Row], scan_ns: int, folders: list[Path]) -> bool:
+    from briefing_reader.library.view import LibraryView
+
+    # In the order the list shows them, as a reader who has read nothing sees it.
+    order = LibraryView(row.entry for row in rows).order[:HEAD_ROWS]
+    first = set(order)
+    head = [rows[i] for i in order]
+    rest = [row for i, row in enumerate(rows) if i not in first]
+    header = {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
         "scan_ns": scan_ns,
-        "entries": [_row_to_json(row) for row in rows],
+        "cwd": os.getcwd(),
+        "folders": [str(folder) for folder in folders],
+        "count": len(rows),
     }
-    # ensure_ascii keeps lone surrogates (from odd file names) writable as \udXXX escapes.
-    data = json.dumps(document, separators=(",", ":")).encode("ascii")
+    # One JSON document a line: the header, the head, the rest. ensure_ascii keeps lone
+    # surrogates (from odd file names) writable as \udXXX escapes, and newlines escaped.
+    data = b"\n".join(
+        json.dumps(part, separators=(",", ":")).encode("ascii")
+        for part in (header, _rows_to_columns(head), _rows_to_columns(rest))
+    )
     try:
         # A link or FIFO where the cache belongs is replaced, not written through.
-        write_atomic(path, data, follow_links=False)
+        write_atomic(path, data + b"\n", follow_links=False)
     except OSError:
         return False  # a read-only or full cache folder only costs speed next time
     return True

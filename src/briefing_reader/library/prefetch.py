@@ -6,14 +6,19 @@ process would wait for the same interpreter lock. The CLI therefore forks, befor
 is imported and while the process has a single thread (so forking is safe), a child that
 runs :meth:`Index.load` and sends back its progress and the finished index through a pipe.
 
-The pipe carries pickles, which is safe here: they come from our own child, never from a
-file someone else could have written. Anything that goes wrong (no fork on this system, the
-child dying) only means the reader indexes in a thread instead.
+The pipe carries marshal data and a pickle, which is safe here: they come from our own
+child, never from a file someone else could have written. Anything that goes wrong (no fork
+on this system, the child dying) only means the reader indexes in a thread instead.
+
+The entries cross as plain tuples by marshal (C on both sides, no class to look up), in
+chunks: the reader holds at most one chunk's bytes beside the entries, and every value many
+briefings share (a source article, a subject, a tag set) arrives as one object.
 """
 
 from __future__ import annotations
 
 import contextlib
+import marshal
 import os
 import pickle
 import signal
@@ -21,7 +26,7 @@ import struct
 import threading
 from pathlib import Path
 
-from briefing_reader.library.index import Entry, Index, IndexStats, Partial, Progress
+from briefing_reader.library.index import POOLED, Entry, Index, IndexStats, Partial, Progress
 from briefing_reader.library.lifeline import die_with_parent
 
 
@@ -41,10 +46,8 @@ class Prefetch:
         self._latest: tuple[int, int] | None = None
         self._partial: Partial | None = None
         self._batches: list[list[Entry]] = []  # told before anyone listened: replayed
+        self._entries: list[Entry] = []  # the index's, as its chunks come
         self._index: Index | None = None
-        # Set by the reader once its first frame is drawn: decoding holds the interpreter
-        # lock, and the first frame is what the user is waiting for.
-        self.may_decode = threading.Event()
         self._reader = threading.Thread(target=self._read, name="prefetch", daemon=True)
         self._reader.start()
 
@@ -96,12 +99,27 @@ class Prefetch:
                     if tell is not None:
                         tell(batch)
                     continue
-                if len(payload) == first:
-                    # Decoded here, not by the screen's worker: then it is ready the moment
-                    # the screen asks. The bound is only for a reader that never draws.
-                    self.may_decode.wait(DECODE_WAIT_S)
-                    self._index = _decode(payload)
+                if len(payload) != first:
+                    return
+                # Decoded here as each chunk comes, while Textual starts: then the index is
+                # ready the moment the screen asks. A chunk holds the interpreter lock for a
+                # few milliseconds; decoding all of it after the first frame had the list
+                # fill a few hundred milliseconds later, between the startup's frames.
+                if kind == _ROWS:
+                    rows = _decode_entries(payload)
+                    if rows is None:
+                        return
+                    self._entries += rows
+                    continue
+                self._index = _decode(payload, self._entries)
                 return
+
+    def told(self) -> list[Entry]:
+        """The entries told so far that nobody has listened for, taken: :meth:`wait` will
+        not replay them. Never blocks (the cached first screenful, for the first frame)."""
+        with self._lock:
+            batches, self._batches = self._batches, []
+        return [entry for batch in batches for entry in batch]
 
     def wait(
         self, progress: Progress | None = None, partial: Partial | None = None
@@ -143,30 +161,44 @@ class Prefetch:
                 os.waitpid(self.pid, 0)
 
 
-def _decode(payload: bytes) -> Index | None:
+def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
     try:
-        rows, stats, texts, texts_path = pickle.loads(payload)
-        return Index(
-            map(Entry._make, rows), IndexStats._make(stats), texts=texts, texts_path=texts_path
-        )
+        count, stats, texts, texts_path = pickle.loads(payload)
+        if count != len(entries):
+            return None
+        return Index(entries, IndexStats._make(stats), texts=texts, texts_path=texts_path)
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return None
 
 
 def _decode_entries(payload: bytes) -> list[Entry] | None:
     try:
-        return [Entry._make(row) for row in pickle.loads(payload)]
-    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return list(map(_make_entry, marshal.loads(payload)))
+    except (TypeError, ValueError, EOFError):
         return None
 
 
-DECODE_WAIT_S = 2.0
+def _encode_entries(entries: list[Entry], pool: dict[object, object]) -> bytes:
+    """Entries as marshal data, each shared value (see POOLED) one object for all."""
+    if not entries:
+        return marshal.dumps([])
+    columns = list(zip(*entries, strict=True))
+    for at in _SHARED:
+        columns[at] = tuple(map(pool.setdefault, columns[at], columns[at]))
+    return marshal.dumps(list(zip(*columns, strict=True)))
 
-# A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the index
-# and for a batch of entries told before it.
+
+_make_entry = Entry._make
+_SHARED = [at for at, name in enumerate(Entry._fields) if name in POOLED]
+# Entries per chunk of the index: big enough that a chunk costs little more than its rows.
+CHUNK_ROWS = 2000
+
+# A message: its kind, then two numbers: (done, total) for progress, (length, 0) for the rest:
+# a batch of entries told before the index, a chunk of the index's entries, the index.
 _HEADER = struct.Struct("<cQQ")
 _PROGRESS = b"p"
 _PARTIAL = b"e"
+_ROWS = b"r"
 _INDEX = b"i"
 
 
@@ -183,25 +215,22 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
                 out.write(_HEADER.pack(_PROGRESS, done, total))
                 out.flush()
 
-            def partial(entries: list[Entry]) -> None:
-                data = pickle.dumps([tuple(e) for e in entries], protocol=pickle.HIGHEST_PROTOCOL)
-                out.write(_HEADER.pack(_PARTIAL, len(data), 0))
+            pool: dict[object, object] = {}
+
+            def send(kind: bytes, data: bytes) -> None:
+                out.write(_HEADER.pack(kind, len(data), 0))
                 out.write(data)
+
+            def partial(entries: list[Entry]) -> None:
+                send(_PARTIAL, _encode_entries(entries, pool))
                 out.flush()
 
             index = Index.load(folders, use_cache=use_cache, progress=progress, partial=partial)
-            # Plain tuples, not Entry objects: they unpickle in C, with no class to look up.
-            payload = pickle.dumps(
-                (
-                    [tuple(entry) for entry in index.entries],
-                    tuple(index.stats),
-                    index.pending_texts,
-                    index.texts_path,
-                ),
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-            out.write(_HEADER.pack(_INDEX, len(payload), 0))
-            out.write(payload)
+            entries = list(index.entries)
+            for start in range(0, len(entries), CHUNK_ROWS):
+                send(_ROWS, _encode_entries(entries[start : start + CHUNK_ROWS], pool))
+            stats = (len(entries), tuple(index.stats), index.pending_texts, index.texts_path)
+            send(_INDEX, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:
         code = 1  # the parent sees the pipe close without an index and indexes itself
     finally:

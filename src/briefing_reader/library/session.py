@@ -153,6 +153,11 @@ class LibrarySession:
             )
         return index
 
+    def told(self) -> list[Entry]:
+        """Entries the prefetch already has, at once (see :meth:`Prefetch.told`): the list's
+        first screenful from the cache, for the screen's first frame."""
+        return self.prefetch.told() if self.prefetch is not None else []
+
     def progress(self, done: int, total: int) -> None:
         self.indexing = (done, total)
 
@@ -180,11 +185,6 @@ class LibrarySession:
         self._search = None
         self._partial = {}
         self.view.set_entries(index.entries)
-
-    def shown(self) -> None:
-        """The list is on screen: the prefetch may decode the index now."""
-        if self.prefetch is not None:
-            self.prefetch.may_decode.set()
 
     def close(self) -> None:
         """The library is closing: stop indexing and watching."""

@@ -101,8 +101,10 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
+        told = self.session.told()
+        if told:  # the cached first screenful: titles in the first frame
+            self._partial(told)
         self.list.focus()
-        self.call_after_refresh(self.session.shown)
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:
