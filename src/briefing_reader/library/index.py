@@ -554,7 +554,8 @@ def _read_cache(
         if type(scan_ns) is not int or type(cwd) is not str or type(count) is not int:
             return {}, "invalid", False
         here = cwd == os.getcwd()
-        head = _rows_from_columns(json.loads(head_line))
+        pool: dict[Any, Any] = {}
+        head = _rows_from_columns(json.loads(head_line), pool)
         if head is None:
             return {}, "invalid", False
         # Parsed too soon after its file (or source) changed: see RACY_NS.
@@ -569,7 +570,7 @@ def _read_cache(
                     and _still_valid(row, row.entry.path, _stat(row.entry.path), source_stamps)
                 ]
             )
-        rest = _rows_from_columns(json.loads(rest_line))
+        rest = _rows_from_columns(json.loads(rest_line), pool)
         if rest is None or len(head) + len(rest) != count:
             return {}, "invalid", False
         rows = {row.key: row for row in (*head, *rest) if _settled(row, racy)}
@@ -647,7 +648,7 @@ def _cells(row: _Row) -> tuple[Any, ...]:
     return (*entry[:_PROBLEM], problem, *entry[_PROBLEM + 1 :], *row.source_stamp)
 
 
-def _rows_from_columns(raw: object) -> list[_Row] | None:
+def _rows_from_columns(raw: object, pool: dict[Any, Any]) -> list[_Row] | None:
     # Checked column by column: an edited or half-written cache must not put a number where
     # the list shows a title, or crash the app later on. bool is no int here, as JSON's true
     # is no number. 10,000 rows are read at every start: every check is one pass in C.
@@ -669,6 +670,8 @@ def _rows_from_columns(raw: object) -> list[_Row] | None:
                 if not all(_only(tags, _STR) for tags in values):
                     return None
                 values = list(map(tuple, values))
+            # One object for each value, in the head and the rest alike.
+            values = list(map(pool.setdefault, values, values))
             column = list(map(values.__getitem__, codes))
         elif type(column) is not list or not _only(column, kinds):
             return None

@@ -1,0 +1,138 @@
+"""A warm start (issue 14): the cache's first screenful comes before the rest is decoded,
+and the cache gives back exactly what went in, at 10,000 entries, small.
+
+Format 5 stores rows by column with shared values pooled, and the list's first rows on a
+line of their own; these tests pin what a user would notice if that went wrong: titles
+that wait for the whole cache, an entry that comes back different, a cache believed from
+another folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from briefing_reader.library import index as index_module
+from briefing_reader.library.index import HEAD_ROWS, Entry, Index, _Row
+from briefing_reader.library.view import LibraryView
+from tests.unit.test_library import make_library
+
+
+def test_the_lists_first_screenful_is_told_before_the_rest_of_the_cache_is_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "library"
+    make_library(folder, HEAD_ROWS + 30)
+    cache = tmp_path / "cache" / "index.json"
+    Index.load([folder], cache_path=cache, workers=1)
+    happened: list[str] = []
+    decode = index_module._rows_from_columns
+
+    def decoding(raw: object, pool: dict[object, object]) -> list[_Row] | None:
+        rows = decode(raw, pool)
+        happened.append(f"decoded {len(rows or [])}")
+        return rows
+
+    monkeypatch.setattr(index_module, "_rows_from_columns", decoding)
+    batches: list[list[Entry]] = []
+
+    def told(batch: list[Entry]) -> None:
+        happened.append(f"told {len(batch)}")
+        batches.append(batch)
+
+    index = Index.load([folder], cache_path=cache, workers=1, partial=told)
+    assert index.stats.reused == HEAD_ROWS + 30
+    assert happened == [f"decoded {HEAD_ROWS}", f"told {HEAD_ROWS}", "decoded 30"]
+    # The very rows the list shows first, in its order.
+    shown = LibraryView(index.entries)
+    assert batches[0] == [shown.entries[i] for i in shown.order[:HEAD_ROWS]]
+
+
+def test_the_prefetch_has_the_first_screenful_for_the_first_frame(tmp_path: Path) -> None:
+    from briefing_reader.library.prefetch import Prefetch
+
+    folder = tmp_path / "library"
+    make_library(folder, 12)
+    Index.load([folder])  # the test's own cache folder (conftest)
+    prefetch = Prefetch.start([folder])
+    assert prefetch is not None
+    os.waitpid(prefetch.pid, 0)  # everything written; the prefetch's thread reads in order
+    told = prefetch.told()  # what the screen lists before its first frame, without waiting
+    batches: list[list[Entry]] = []
+    index = prefetch.wait(partial=batches.append)
+    assert index is not None and len(index) == 12
+    assert sorted(told) == sorted(index.entries)
+    assert batches == []  # taken once: not told again
+
+
+def test_a_cache_made_in_another_folder_is_not_believed_for_relative_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    for where in (first, second):
+        make_library(where / "lib", 3)
+    cache = tmp_path / "cache" / "index.json"
+    monkeypatch.chdir(first)
+    Index.load([Path("lib")], cache_path=cache, workers=1)
+    monkeypatch.chdir(second)
+    batches: list[list[Entry]] = []
+    index = Index.load([Path("lib")], cache_path=cache, workers=1, partial=batches.append)
+    # Same names, same sizes and times, other files: parsed again, none told from the cache.
+    assert index.stats.reused == 0 and index.stats.parsed == 3
+    assert batches == []
+
+
+def _entry(number: int, folder: str) -> Entry:
+    path = f"{folder}/b-{number:05}.yaml"
+    problem: str | None = None
+    if number % 3 == 0:
+        problem = f"{path}:{number % 40 + 1}:5: error: \u201cquoted\u201d evidence {number}"
+    elif number % 3 == 1:
+        problem = f"{folder}/sources/a.txt:1:1: warning: not the entry's own path"
+    broken = number % 50 == 0
+    return Entry(
+        path=path,
+        size=1000 + number,
+        mtime_ns=1_600_000_000_000_000_000 + number,
+        error_count=number % 4,
+        warning_count=number % 2,
+        first_problem=problem,
+        source=None if broken else f"{folder}/sources/article-{number % 3}.txt",
+        id=None if broken else f"b-{number}",
+        title=None if broken else f"Company {number % 97}: \u00e9t\u00e9 {number}",
+        subject=None if broken else f"Company {number % 97}",
+        period=None if broken else f"Q{number % 4 + 1} 2024",
+        dateline=None if broken else "Austin, TX",
+        date=None if number % 5 else f"2024-0{number % 9 + 1}-1{number % 10}",
+        tags=() if number % 7 == 0 else ("energy", f"tag-{number % 11}"),
+    )
+
+
+def test_a_cache_of_ten_thousand_entries_comes_back_exactly_sharing_what_they_share(
+    tmp_path: Path,
+) -> None:
+    folder = str(tmp_path / "lib")
+    entries = [_entry(number, folder) for number in range(10_000)]
+    # Odd names too: a path starting with ':' (as the problem's location separator does)
+    # and a lone surrogate, as an undecodable file name gives.
+    odd = [
+        entries[0]._replace(path=":odd.yaml", first_problem=":odd.yaml:1:1: error: x"),
+        entries[1]._replace(path=f"{folder}/\udcff.yaml", first_problem="\0 oops"),
+    ]
+    entries[:2] = odd
+    rows = [_Row(e.path, e, (10, 1_500_000_000_000_000_000)) for e in entries]
+    cache = tmp_path / "index.json"
+    assert index_module._write_cache(cache, rows, 2_000_000_000_000_000_000, [Path(folder)])
+    # os.getcwd() is where the cache was written: its relative paths are believed.
+    back, status, here = index_module._read_cache(cache, [Path(folder)])
+    assert (status, here) == ("used", True)
+    assert {path: row.entry for path, row in back.items()} == {e.path: e for e in entries}
+    assert all(row.source_stamp == (10, 1_500_000_000_000_000_000) for row in back.values())
+    assert all(type(value) is not list for row in back.values() for value in row.entry)
+    # What many entries share is one object for all of them, not 10,000 copies.
+    values = [row.entry for row in back.values()]
+    assert len({id(e.source) for e in values if e.source is not None}) == 3
+    assert len({id(e.subject) for e in values if e.subject is not None}) == 97
+    assert len({id(e.tags) for e in values}) == 12
