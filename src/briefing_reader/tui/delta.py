@@ -38,7 +38,7 @@ from textual._compositor import ChopsUpdate, CompositorUpdate, LayoutUpdate
 from textual.app import App, ReturnType
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.strip import Strip
+from textual.strip import SGR_STYLES, Strip
 
 # How a cell looks: its style's SGR codes and its link (the link's id is left out: Rich
 # makes a new one per Style object, and terminals show one link the same under any id).
@@ -78,6 +78,7 @@ class Frame:
         self._looks: dict[Style, Look] = {}
         # One style per look, to write it with: any style of that look writes the same.
         self._styles: dict[Look, Style] = {}
+        self._pens: dict[Look, Pen] = {}
 
     def forget(self, size: Size | None = None) -> None:
         """Know nothing of what the terminal shows (and, given ``size``, take that size)."""
@@ -91,6 +92,7 @@ class Frame:
             self.color_system = color_system
             self._looks.clear()
             self._styles.clear()
+            self._pens.clear()
             self.forget()
         if (size.width, size.height) != (self.width, self.height):
             self.forget(size)
@@ -164,8 +166,10 @@ class Frame:
             raise
 
     def _write(self, y: int, x: int, cells: list[Cell]) -> str:
+        # The pen carries from span to span: each writes only what its look changes, and
+        # the run ends plain, as Textual's own writes do (nothing else is sent between).
         out = [move_to(x, y)]
-        render = Strip.render_style
+        pen = PLAIN_PEN
         start = 0
         while start < len(cells):
             look = cells[start][1]
@@ -174,9 +178,92 @@ class Frame:
                 stop += 1
             text = "".join([cell[0] for cell in cells[start:stop]])
             style = self._styles.get(look)
-            out.append(text if style is None else render(style, text, self.color_system))
+            if style is None or style.link:
+                # Plain, or a link: Rich writes a link whole, from and back to plain.
+                out.append(pen.to(PLAIN_PEN))
+                pen = PLAIN_PEN
+                out.append(text if style is None else self._render(style, text))
+            else:
+                new = self._pen(look, style)
+                out.append(pen.to(new))
+                out.append(text)
+                pen = new
             start = stop
+        out.append(pen.to(PLAIN_PEN))
         return "".join(out)
+
+    def _render(self, style: Style, text: str) -> str:
+        return Strip.render_style(style, text, self.color_system)
+
+    def _pen(self, look: Look, style: Style) -> Pen:
+        pen = self._pens.get(look)
+        if pen is None:
+            pen = self._pens[look] = Pen.of(style, self.color_system)
+        return pen
+
+
+class Pen:
+    """A look as the terminal's SGR state: attributes, foreground and background codes.
+
+    The codes are Textual's own (``Strip.render_ansi``), kept apart so that going from one
+    look to the next sends only what differs: a colour change is a colour, not a reset and
+    every code of the new look again (~40% of a styled row's bytes).
+    """
+
+    __slots__ = ("attributes", "background", "foreground")
+
+    def __init__(self, attributes: tuple[str, ...], foreground: str, background: str) -> None:
+        self.attributes = attributes
+        self.foreground = foreground
+        self.background = background
+
+    @classmethod
+    def of(cls, style: Style, color_system: ColorSystem) -> Pen:
+        bits = style._attributes & style._set_attributes
+        attributes = tuple(SGR_STYLES[bit] for bit in range(bits.bit_length()) if bits >> bit & 1)
+        color, bgcolor = style._color, style._bgcolor
+        return cls(
+            attributes,
+            ";".join(color.downgrade(color_system).get_ansi_codes()) if color else "",
+            ";".join(bgcolor.downgrade(color_system).get_ansi_codes(False)) if bgcolor else "",
+        )
+
+    def codes(self) -> list[str]:
+        return [*self.attributes, *(c for c in (self.foreground, self.background) if c)]
+
+    def to(self, new: Pen) -> str:
+        """The SGR sequence that turns this pen into ``new`` ("" when they are alike)."""
+        if new is self:
+            return ""
+        if not new.codes():
+            return "\x1b[0m" if self.codes() else ""
+        # Attributes to turn off: an off code may turn off a neighbour as well (22 is
+        # neither bold nor dim), which is then turned on again.
+        off = {OFF[code] for code in self.attributes if code not in new.attributes}
+        lost = {code for code in self.attributes if OFF[code] in off}
+        on = [code for code in new.attributes if code not in self.attributes or code in lost]
+        codes = [*sorted(off), *on]
+        for old_code, new_code, default in (
+            (self.foreground, new.foreground, "39"),
+            (self.background, new.background, "49"),
+        ):
+            if new_code != old_code:
+                codes.append(new_code or default)
+        if not codes:
+            return ""
+        fresh = ["0", *new.codes()]
+        return f"\x1b[{';'.join(min(codes, fresh, key=lambda c: len(';'.join(c))))}m"
+
+
+# The SGR code that turns each attribute code of SGR_STYLES off.
+OFF = {
+    "1": "22", "2": "22", "3": "23", "4": "24", "5": "25", "6": "25", "7": "27",
+    "8": "28", "9": "29", "21": "24", "51": "54", "52": "54", "53": "55",
+}  # fmt: skip
+assert set(OFF) == set(SGR_STYLES), "an attribute without its off code"
+
+
+PLAIN_PEN = Pen((), "", "")
 
 
 def crop(cells: list[Cell], width: int) -> list[Cell]:

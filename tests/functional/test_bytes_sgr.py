@@ -1,0 +1,114 @@
+"""The frame delta writes each span's look as a change from the span before it (issue 14).
+
+Played on pyte with every attribute pyte knows, against the same frame painted whole.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pyte
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.color import ColorSystem
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Size
+from textual.strip import Strip
+
+from briefing_reader.tui.delta import Frame
+
+WIDTH, HEIGHT = 10, 2
+
+STYLES = [
+    None,
+    Style(),
+    Style(bold=True),
+    Style(dim=True),
+    Style(bold=True, dim=True),
+    Style(italic=True, color="red"),
+    Style(underline=True, bgcolor="blue"),
+    Style(reverse=True),
+    Style(strike=True, color="#102030"),
+    Style(bold=True, color="#e0e0e0", bgcolor="#121212"),
+    Style(color="#a0a0a0", bgcolor="#121212"),
+    Style(bgcolor="#121212"),
+    Style(link="https://example.com/", underline=True),
+]
+
+
+def shown(data: str) -> list[list[tuple[object, ...]]]:
+    screen = pyte.Screen(WIDTH, HEIGHT)
+    pyte.Stream(screen).feed(data)
+    return [
+        [
+            (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
+            for c in (screen.buffer[y][x] for x in range(WIDTH))
+        ]
+        for y in range(HEIGHT)
+    ]
+
+
+def frame() -> Frame:
+    made = Frame()
+    made.use(Size(WIDTH, HEIGHT), ColorSystem.TRUECOLOR)
+    return made
+
+
+def paint(made: Frame, rows: list[list[Segment]]) -> str:
+    return "".join(made.patch(y, 0, made.cells(row)) for y, row in enumerate(rows))
+
+
+def textual_bytes(rows: list[list[Segment]]) -> str:
+    """The frame as Textual writes it: each segment its whole style, then a reset."""
+    out = []
+    for y, row in enumerate(rows):
+        out.append(f"\x1b[{y + 1};1H")
+        for text, style, _ in row:
+            out.append(
+                text if style is None else Strip.render_style(style, text, frame().color_system)
+            )
+    return "".join(out)
+
+
+@st.composite
+def rows(draw: st.DrawFn) -> list[list[Segment]]:
+    made = []
+    for _ in range(HEIGHT):
+        cuts = sorted(draw(st.sets(st.integers(1, WIDTH - 1), max_size=5)))
+        edges = [0, *cuts, WIDTH]
+        made.append(
+            [
+                Segment(
+                    draw(st.sampled_from("ab ─")) * (end - start), draw(st.sampled_from(STYLES))
+                )
+                for start, end in pairwise(edges)
+            ]
+        )
+    return made
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(rows(), min_size=1, max_size=5))
+def test_every_attribute_change_between_spans_shows_what_textual_shows(
+    frames: list[list[list[Segment]]],
+) -> None:
+    made = frame()
+    sent = "".join(paint(made, each) for each in frames)
+    assert shown(sent) == shown(textual_bytes(frames[-1]))
+
+
+def test_a_colour_change_in_a_row_sends_only_the_colour() -> None:
+    # The library's rows: muted and plain text on one background, bold titles.
+    row = [
+        Segment("Title", Style(bold=True, color="#e0e0e0", bgcolor="#121212")),
+        Segment("  ", Style(color="#e0e0e0", bgcolor="#121212")),
+        Segment("Sub", Style(color="#a0a0a0", bgcolor="#121212")),
+    ]
+    made = frame()
+    sent = made.patch(0, 0, made.cells(row))
+    assert sent.count("48;2;18;18;18") == 1  # the background once, not per span
+    assert "\x1b[22m  " in sent  # bold off alone, not a reset and the whole look again
+    assert "\x1b[38;2;160;160;160mSub" in sent
+    assert sent.endswith("\x1b[0m")  # the run ends plain, as Textual's writes do
+    assert len(sent) < len(textual_bytes([row]))
