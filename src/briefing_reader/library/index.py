@@ -368,6 +368,10 @@ FIRST_CHUNK = 60
 # Chunks per worker: more, smaller chunks stream titles sooner and even out slow ones; each
 # costs a round trip.
 CHUNKS_PER_WORKER = 16
+# How often a parallel build reports progress, at most: each report redraws the reader's
+# status line and list (tens of milliseconds of a core the workers want), and a count that
+# moves twice a second reads as live.
+PROGRESS_EVERY_S = 0.5
 
 # A worker's articles, for all the chunks it parses: a library citing one article reads and
 # normalizes it once per worker, not once per chunk (checked against the article's stamp).
@@ -375,6 +379,23 @@ _worker_sources: SourceCache | None = None
 
 # What a worker sends back for a row: plain tuples pickle in C, with no class to look up.
 _RowTuple = tuple[str, tuple[Any, ...], Stamp, str | None]
+
+
+def _start_worker(owner: int) -> None:
+    """Pool initializer: die with ``owner`` (see lifeline), and yield to the reader.
+
+    Workers are as many as the cores, so one shares a core with the reader: a lower
+    priority lets the reader draw its first frame and answer keys at once, and costs the
+    workers nothing when the reader is idle, which is most of the time.
+    """
+    from briefing_reader.library.lifeline import exit_with
+
+    exit_with(owner)
+    with contextlib.suppress(AttributeError, OSError):  # no nice() here, or not allowed
+        os.nice(WORKER_NICENESS)
+
+
+WORKER_NICENESS = 5
 
 
 def _build_chunk(jobs: list[tuple[str, Stamp]]) -> list[_RowTuple]:
@@ -425,8 +446,6 @@ def _build_parallel(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from briefing_reader.library.lifeline import exit_with
-
     method = _start_method()
     first, rest = jobs[:FIRST_CHUNK], jobs[FIRST_CHUNK:]
     # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
@@ -455,7 +474,7 @@ def _build_parallel(
             ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context(method),
-                initializer=exit_with,
+                initializer=_start_worker,
                 initargs=(os.getpid(),),
             ) as pool,
         ):
@@ -466,16 +485,20 @@ def _build_parallel(
             if method != "fork":
                 head = _build_rows(first)  # while the workers start
                 tell_head()
+            reported = time.monotonic()
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:  # as each chunk is done, in whatever order
+                # As each chunk is done; chunks done together are told top first.
+                for future in sorted(finished, key=pending.__getitem__):
                     start = pending.pop(future)
                     rows = [_row_of(raw) for raw in future.result()]
                     built[start : start + len(rows)] = rows
                     done += len(rows)
                     if partial is not None:
                         partial([row.entry for row in rows])
-                if progress is not None:
+                now = time.monotonic()
+                if progress is not None and (now >= reported + PROGRESS_EVERY_S or not pending):
+                    reported = now
                     progress(done, len(jobs))
             return [*head, *(row for row in built if row is not None)]
     except (OSError, BrokenProcessPool, RuntimeError, ValueError):

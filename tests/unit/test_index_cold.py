@@ -1,0 +1,143 @@
+"""A cold library start (no cache) on every core, without changing what the list says (issue 14).
+
+The index parses in worker processes, forked from the prefetch child where that is safe,
+checks each excerpt only for being in its source (validate and the reader say where it goes
+wrong) and resolves a folder's source path once. None of it may change an entry: a parallel
+build gives what a serial one gives, and the index's problems are validate's problems.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from briefing_reader.checks.sources import SourceCache, SourceError, source_path
+from briefing_reader.checks.validate import check_file, check_loaded
+from briefing_reader.library import index as index_module
+from briefing_reader.library.index import FIRST_CHUNK, Entry, Index
+from briefing_reader.loading import load_file
+from tests.conftest import ARTICLE, OLD
+from tests.unit.test_library import briefing_text, make_library
+
+
+def mixed_library(root: Path, count: int) -> Path:
+    """Two folders, each with its own article; excerpts in and not in their source, a file
+    that is not YAML, one whose source leads out of its folder."""
+    folder = root / "library"
+    make_library(folder, count)
+    for number in range(0, count, 3):
+        text = briefing_text(number, evidence="Reportedly, energy costs rose sharply.")
+        (folder / f"b-{number:03}.yaml").write_text(text)
+    (folder / "b-broken.yaml").write_text("title: [unclosed\n")
+    (folder / "b-outside.yaml").write_text(
+        briefing_text(1).replace("file: sources/article.txt", "file: ../elsewhere.txt")
+    )
+    other = folder / "other"
+    make_library(other, 5)
+    (other / "sources" / "article.txt").write_text(ARTICLE.replace("$12 million", "$13 million"))
+    for path in [*folder.rglob("*.yaml"), *folder.rglob("*.txt")]:
+        os.utime(path, ns=(OLD, OLD))
+    return folder
+
+
+def test_a_parallel_cold_build_gives_the_serial_builds_entries_and_texts(tmp_path: Path) -> None:
+    folder = mixed_library(tmp_path, FIRST_CHUNK + 45)
+    serial = Index.load([folder], use_cache=False, workers=1)
+    parallel = Index.load([folder], use_cache=False, workers=2, parallel_threshold=0)
+    assert parallel.stats.parallel and not serial.stats.parallel
+    assert parallel.entries == serial.entries
+    assert parallel.texts() == serial.texts()
+    failing = [e for e in serial.entries if e.error_count and e.title is not None]
+    assert len(failing) > FIRST_CHUNK // 3  # the comparison covered failing excerpts
+    assert any(e.source is None and e.title for e in serial.entries)  # and a source refused
+
+
+def test_a_parallel_build_from_a_thread_does_not_fork_and_gives_the_same_entries(
+    tmp_path: Path,
+) -> None:
+    # The reader's fallback indexes from a thread of the running app: forking a process with
+    # threads can deadlock the child, so its workers start another way.
+    folder = mixed_library(tmp_path, 30)
+    found: dict[str, object] = {}
+
+    def run() -> None:
+        found["method"] = index_module._start_method()
+        found["index"] = Index.load([folder], use_cache=False, workers=2, parallel_threshold=0)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join()
+    assert found["method"] != "fork"
+    built = found["index"]
+    assert isinstance(built, Index) and built.stats.parallel
+    assert built.entries == Index.load([folder], use_cache=False, workers=1).entries
+
+
+def test_the_first_batch_is_the_top_of_the_listing_and_the_rest_come_in_its_order(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "many"
+    paths = [str(p) for p in make_library(folder, FIRST_CHUNK + 200)]
+    jobs = [(name, index_module._stat(name)) for name in paths]
+    batches: list[list[Entry]] = []
+    # One worker: the order chunks are handed out in is the order they come back.
+    rows = index_module._build_parallel(jobs, 1, partial=batches.append)
+    assert rows is not None and [row.entry.path for row in rows] == paths
+    assert [e.path for e in batches[0]] == paths[:FIRST_CHUNK]
+    told = [e.path for batch in batches for e in batch]
+    assert told == paths  # top first, each chunk a run of the listing
+    assert len(batches) > 2
+
+
+def test_the_index_has_validates_problems_without_the_closest_passage(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    make_library(folder, 1)
+    path = folder / "b-000.yaml"
+    path.write_text(briefing_text(0, evidence="Energy costs rose very sharply."))
+    full = check_file(path)
+    quick = check_loaded(load_file(path), SourceCache(), detail=False)
+    wrong = [p for p in full.problems if p.code == "not-in-source"]
+    assert len(wrong) == 1 and wrong[0].detail is not None
+    assert wrong[0].detail.passage is not None  # type: ignore[attr-defined]
+    # The same problems, said the same way; only where inside the excerpt, and the passage,
+    # are left for validate and the reader.
+    key = [(p.severity, p.code, p.message) for p in full.problems]
+    assert [(p.severity, p.code, p.message) for p in quick.problems] == key
+    (mine,) = [p for p in quick.problems if p.code == "not-in-source"]
+    assert mine.detail is None
+    assert mine.line == wrong[0].line  # the excerpt's line; validate points at "very"
+    assert mine.column is not None and wrong[0].column is not None
+    assert mine.column < wrong[0].column
+    entry = Index.load([folder], use_cache=False, workers=1).entries[0]
+    assert entry.error_count == len(full.errors)
+    assert entry.first_problem == str(mine)
+
+
+def test_a_kept_source_cache_reads_an_article_again_once_it_changed(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("First words.")
+    cache = SourceCache()
+    cache.stamped(article, (12, 1))
+    assert cache.normalized(article) == "First words."
+    cache.stamped(article, (12, 1))  # unchanged: the text read before stands
+    article.write_text("Second words, longer.")
+    assert cache.normalized(article) == "First words."
+    cache.stamped(article, (21, 2))
+    assert cache.normalized(article) == "Second words, longer."
+    assert cache.text(article) == "Second words, longer."
+
+
+def test_a_source_path_is_resolved_once_per_folder_by_the_same_policy(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "a.txt").write_text("x")
+    cache = SourceCache()
+    first = cache.path(folder / "one.yaml", "sources/a.txt")
+    assert first == source_path(folder / "one.yaml", "sources/a.txt")
+    assert cache.path(folder / "two.yaml", "sources/a.txt") is first
+    for _ in range(2):  # a refusal is remembered and said again alike
+        with pytest.raises(SourceError, match="inside the briefing's folder"):
+            cache.path(folder / "one.yaml", "../secret.txt")
