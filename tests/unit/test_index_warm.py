@@ -136,3 +136,22 @@ def test_a_cache_of_ten_thousand_entries_comes_back_exactly_sharing_what_they_sh
     assert len({id(e.source) for e in values if e.source is not None}) == 3
     assert len({id(e.subject) for e in values if e.subject is not None}) == 97
     assert len({id(e.tags) for e in values}) == 12
+
+
+def test_a_prefetch_that_is_done_gives_the_whole_index_without_waiting(tmp_path: Path) -> None:
+    from briefing_reader.library.prefetch import Prefetch
+    from briefing_reader.library.session import LibrarySession
+    from briefing_reader.library.state import ReadState
+
+    folder = tmp_path / "library"
+    make_library(folder, 12)
+    Index.load([folder])
+    prefetch = Prefetch.start([folder])
+    assert prefetch is not None
+    os.waitpid(prefetch.pid, 0)
+    prefetch._reader.join()  # the prefetch's thread has read all the child wrote
+    session = LibrarySession([folder], ReadState(tmp_path / "state.json"), prefetch=prefetch)
+    # What the library screen asks before its first frame: all 12, not a first screenful.
+    index = session.prefetched()
+    assert index is not None and len(index) == 12 and index.stats.reused == 12
+    assert session.load_index() is index  # the worker, were it started, gets the same

@@ -114,6 +114,14 @@ class Prefetch:
                 self._index = _decode(payload, self._entries)
                 return
 
+    def ready(self) -> Index | None:
+        """The index if the child has sent all of it already, else None. Never blocks: the
+        reader's first frame can show a warm library whole."""
+        if self._reader.is_alive():
+            return None
+        self._reap()
+        return self._index
+
     def told(self) -> list[Entry]:
         """The entries told so far that nobody has listened for, taken: :meth:`wait` will
         not replay them. Never blocks (the cached first screenful, for the first frame)."""

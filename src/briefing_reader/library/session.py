@@ -153,6 +153,11 @@ class LibrarySession:
             )
         return index
 
+    def prefetched(self) -> Index | None:
+        """The prefetch's index if it is complete already (never blocks; see
+        :meth:`Prefetch.ready`); None means :meth:`load_index` is still to be called."""
+        return self.prefetch.ready() if self.prefetch is not None else None
+
     def told(self) -> list[Entry]:
         """Entries the prefetch already has, at once (see :meth:`Prefetch.told`): the list's
         first screenful from the cache, for the screen's first frame."""

@@ -101,10 +101,15 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
-        told = self.session.told()
-        if told:  # the cached first screenful: titles in the first frame
-            self._partial(told)
         self.list.focus()
+        # In the first frame: the whole index if the prefetch has it, else what it has.
+        index = self.session.prefetched()
+        if index is not None:
+            self._indexed(index)
+            return
+        told = self.session.told()
+        if told:  # the cached first screenful
+            self._partial(told)
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:
