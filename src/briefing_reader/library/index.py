@@ -381,23 +381,6 @@ _worker_sources: SourceCache | None = None
 _RowTuple = tuple[str, tuple[Any, ...], Stamp, str | None]
 
 
-def _start_worker(owner: int) -> None:
-    """Pool initializer: die with ``owner`` (see lifeline), and yield to the reader.
-
-    Workers are as many as the cores, so one shares a core with the reader: a lower
-    priority lets the reader draw its first frame and answer keys at once, and costs the
-    workers nothing when the reader is idle, which is most of the time.
-    """
-    from briefing_reader.library.lifeline import exit_with
-
-    exit_with(owner)
-    with contextlib.suppress(AttributeError, OSError):  # no nice() here, or not allowed
-        os.nice(WORKER_NICENESS)
-
-
-WORKER_NICENESS = 5
-
-
 def _build_chunk(jobs: list[tuple[str, Stamp]]) -> list[_RowTuple]:
     """A worker's task: the rows of ``jobs``, as tuples (see :func:`_row_of`)."""
     global _worker_sources
@@ -446,6 +429,8 @@ def _build_parallel(
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    from briefing_reader.library.lifeline import exit_with
+
     method = _start_method()
     first, rest = jobs[:FIRST_CHUNK], jobs[FIRST_CHUNK:]
     # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
@@ -474,7 +459,7 @@ def _build_parallel(
             ProcessPoolExecutor(
                 workers,
                 mp_context=multiprocessing.get_context(method),
-                initializer=_start_worker,
+                initializer=exit_with,
                 initargs=(os.getpid(),),
             ) as pool,
         ):
