@@ -24,6 +24,7 @@ import pickle
 import signal
 import struct
 import threading
+from itertools import repeat
 from pathlib import Path
 
 from briefing_reader.library.index import POOLED, Entry, Index, IndexStats, Partial, Progress
@@ -181,22 +182,21 @@ def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
 
 def _decode_entries(payload: bytes) -> list[Entry] | None:
     try:
-        return list(map(_make_entry, marshal.loads(payload)))
+        # What Entry._make does, in C: zip hands each row's tuple back to be reused once
+        # tuple.__new__ has copied it, so a row costs one tuple, not two.
+        return list(map(tuple.__new__, repeat(Entry), zip(*marshal.loads(payload), strict=True)))
     except (TypeError, ValueError, EOFError):
         return None
 
 
 def _encode_entries(entries: list[Entry], pool: dict[object, object]) -> bytes:
-    """Entries as marshal data, each shared value (see POOLED) one object for all."""
-    if not entries:
-        return marshal.dumps([])
+    """Entries as marshal data, by column, each shared value (see POOLED) one object."""
     columns = list(zip(*entries, strict=True))
-    for at in _SHARED:
+    for at in _SHARED if entries else ():
         columns[at] = tuple(map(pool.setdefault, columns[at], columns[at]))
-    return marshal.dumps(list(zip(*columns, strict=True)))
+    return marshal.dumps(columns)
 
 
-_make_entry = Entry._make
 _SHARED = [at for at, name in enumerate(Entry._fields) if name in POOLED]
 # Entries per chunk of the index: big enough that a chunk costs little more than its rows.
 CHUNK_ROWS = 2000
