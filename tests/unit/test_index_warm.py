@@ -155,3 +155,16 @@ def test_a_prefetch_that_is_done_gives_the_whole_index_without_waiting(tmp_path:
     index = session.prefetched()
     assert index is not None and len(index) == 12 and index.stats.reused == 12
     assert session.load_index() is index  # the worker, were it started, gets the same
+
+
+def test_discovery_lists_a_folder_in_path_order_and_each_file_once(tmp_path: Path) -> None:
+    from briefing_reader.loading.discover import discover_names
+
+    names = ["a-b.yaml", "a/b.yaml", "a.b/c.yaml", "ab.yaml", "a/b/c.yaml", "a b.yaml", "A.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    found = discover_names([tmp_path])
+    assert found == [str(path) for path in sorted(tmp_path / name for name in names)]
+    # Named twice, or a file inside a folder also named: listed once.
+    assert discover_names([tmp_path, tmp_path / "ab.yaml"]) == found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from operator import methodcaller
 from pathlib import Path
 
 SUFFIXES = (".yaml", ".yml")
@@ -28,12 +29,16 @@ def discover_names(paths: list[Path]) -> list[str]:
     seen: set[str] = set()
     for path in paths:
         if path.is_dir():
-            # Ordered as Paths order (by component), not as strings ('a/b' before 'a-b').
-            candidates = sorted(_walk(str(path)), key=lambda name: name.split(os.sep))
+            # Ordered as Paths order (by component), not as strings ('a/b' before 'a-b'):
+            # with the separator as NUL, which no name holds and every character follows,
+            # strings compare as their lists of components do, without making the lists.
+            candidates = sorted(_walk(str(path)), key=methodcaller("replace", os.sep, "\0"))
         elif path.exists() or path.is_symlink():
             candidates = [str(path)]
         else:
             raise PathNotFound(str(path))
+        if len(paths) == 1:
+            return candidates  # one walk names each file once: nothing to drop
         for candidate in candidates:
             key = os.path.abspath(candidate)
             if key not in seen:
