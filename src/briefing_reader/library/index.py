@@ -22,6 +22,7 @@ import time
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -627,7 +628,6 @@ _PROBLEM = Entry._fields.index("first_problem")
 # Marks a first_problem stored whole: one that does not start with its entry's path (a path
 # holds no NUL, so a problem never starts with one).
 _WHOLE = "\0"
-_make_entry = Entry._make
 _INT, _STR = frozenset({int}), frozenset({str})
 
 
@@ -693,9 +693,12 @@ def _rows_from_columns(raw: object, pool: dict[Any, Any]) -> list[_Row] | None:
         else (problem[1:] if problem.startswith(_WHOLE) else path + problem)
         for path, problem in zip(paths, problems, strict=True)
     ]
-    entries = map(_make_entry, zip(*columns[: len(Entry._fields)], strict=True))
+    # Entry._make and _Row._make, in C (tuple.__new__ is what _make calls): every start
+    # makes 10,000 of each.
+    entries = map(tuple.__new__, repeat(Entry), zip(*columns[: len(Entry._fields)], strict=True))
     stamps = zip(columns[-2], columns[-1], strict=True)
-    return [_Row(entry.path, entry, stamp) for entry, stamp in zip(entries, stamps, strict=True)]
+    fields = zip(paths, entries, stamps, repeat(None, len(paths)), strict=True)
+    return list(map(tuple.__new__, repeat(_Row), fields))
 
 
 def _only(values: list[Any], kinds: frozenset[type]) -> bool:
