@@ -45,8 +45,11 @@ _TYPOGRAPHIC = str.maketrans(
 
 def normalize(text: str) -> str:
     """Text as the matcher compares it: ASCII quotes and dashes, single spaces."""
-    # split() with no argument splits on the same Unicode whitespace as \s, in C.
-    return " ".join(text.translate(_TYPOGRAPHIC).split())
+    # split() with no argument splits on the same Unicode whitespace as \s, in C. Every
+    # typographic mark is outside ASCII, and translate() with a table is the dear part.
+    if not text.isascii():
+        text = text.translate(_TYPOGRAPHIC)
+    return " ".join(text.split())
 
 
 class Quoted(NamedTuple):
