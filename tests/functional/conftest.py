@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from textual.pilot import Pilot
@@ -14,9 +16,27 @@ from briefing_reader.tui.screens.library import LibraryScreen
 from tests.conftest import ARTICLE, OLD, load
 
 
+def truecolor(make: Callable[[], BriefingApp]) -> BriefingApp:
+    """An app whose console writes truecolor, whatever TERM and COLORTERM say.
+
+    Rich and Textual keep a style's SGR codes on the Style object (``Style._ansi``), and
+    share Style objects between apps through their caches, whatever colour system wrote
+    them: in one pytest process, an app that wrote 16 colours (TERM=xterm, no COLORTERM)
+    makes a later truecolor app write 16 colours for some styles, and the other way round.
+    Textual's screenshots are always truecolor, so every app of these tests is too: a
+    test's bytes then do not depend on the terminal pytest runs in or on the tests before
+    it in the same worker (test_delta compared the frame delta's bytes, right for the
+    console, with Textual's own stale ones: 'black' against '121212').
+    """
+    with mock.patch.dict(os.environ, {"COLORTERM": "truecolor"}):
+        app = make()
+    assert app.console.color_system == "truecolor"
+    return app
+
+
 def app_for(*paths: Path) -> BriefingApp:
     """The reader on these briefings, with the default theme (snapshots pin it)."""
-    app = make_app([load(p) for p in paths])
+    app = truecolor(lambda: make_app([load(p) for p in paths]))
     assert app.theme == "textual-dark"
     return app
 
@@ -89,7 +109,7 @@ def library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def library_app(folder: Path, **options: object) -> BriefingApp:
     options.setdefault("watch", False)
     options.setdefault("index_workers", 1)
-    return make_library_app([folder], **options)  # type: ignore[arg-type]
+    return truecolor(lambda: make_library_app([folder], **options))  # type: ignore[arg-type]
 
 
 async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
