@@ -403,6 +403,9 @@ class BriefingScreen(Screen["str | None"]):
         for view in self.query(SourceView):
             view.remove()
         self.remove_class("-source")
+        # The layout in the same frame as the focus change's repaint: else that frame shows
+        # the source emptied, and the next the panes (issue 14: two frames for one key).
+        self.refresh(layout=True)
         self._focus_pane(self.current_pane)
 
     def action_copy_item(self) -> None:
