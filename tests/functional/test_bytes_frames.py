@@ -15,6 +15,7 @@ from rich.console import Console
 from textual._compositor import CompositorUpdate
 from textual.geometry import Size
 from textual.pilot import Pilot
+from textual.strip import Strip
 
 from briefing_reader.tui.app import BriefingApp
 from tests.conftest import BUNDLED
@@ -117,3 +118,28 @@ async def test_the_source_article_is_wrapped_once_not_again_for_its_scrollbar() 
         # included: 1.23 screenfuls when the article was wrapped again, two columns
         # narrower, once it overflowed and grew a scrollbar.
         assert sent.cells <= 200 * 60, sent.cells
+
+
+async def test_a_cursor_move_in_the_library_renders_only_the_two_cursor_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What the delta cannot save: the time to render every row of the list for each key.
+    from briefing_reader.tui.widgets.library_list import LibraryList
+
+    rendered: list[int] = []
+    render_line = LibraryList.render_line
+
+    def counted(self: LibraryList, y: int) -> Strip:
+        rendered.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(LibraryList, "render_line", counted)
+    monkeypatch.chdir(tmp_path)
+    app = library_app(write_library(tmp_path / "library"))
+    async with app.run_test(size=(200, 60)) as pilot:
+        await loaded(app, pilot)
+        for key in ("j", "j", "k"):
+            rendered.clear()
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert len(set(rendered)) == 2, (key, sorted(set(rendered)))

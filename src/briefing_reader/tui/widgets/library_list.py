@@ -60,7 +60,10 @@ class LibraryList(ScrollView, can_focus=True):
 
     HELP_GROUP = "The library list"
 
-    cursor: reactive[int] = reactive(0, init=False, always_update=True)
+    # No repaint of the whole list (it drowned refresh_line's two rows): watch_cursor refreshes
+    # the old and new cursor rows. Always: after a refresh_rows the same row may hold another
+    # entry, which the preview must follow.
+    cursor: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
 
     class Highlighted(Message):
         """The cursor is on another entry (or none): the preview follows."""

@@ -34,7 +34,8 @@ class Pane(VerticalScroll, can_focus=True):
     HELP_GROUP = "Items in a pane"
     ALLOW_MAXIMIZE = True  # scroll containers opt out by default; z zooms a pane
 
-    cursor: reactive[int] = reactive(0, init=False)
+    # No repaint of the whole pane: the two items whose look changes restyle themselves.
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
     class Focused(Message):
         """Sent when the pane gains focus, so the screen can track the current pane."""
