@@ -28,7 +28,8 @@ def truecolor(make: Callable[[], BriefingApp]) -> BriefingApp:
     it in the same worker (test_delta compared the frame delta's bytes, right for the
     console, with Textual's own stale ones: 'black' against '121212').
     """
-    with mock.patch.dict(os.environ, {"COLORTERM": "truecolor"}):
+    # TERM too: under TERM=dumb (some CI) Rich writes no colour at all.
+    with mock.patch.dict(os.environ, {"TERM": "xterm-256color", "COLORTERM": "truecolor"}):
         app = make()
     assert app.console.color_system == "truecolor"
     return app
