@@ -82,6 +82,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/library.py
+	$(BIN)/python benchmarks/bytes.py
 
 clean:
 	rm -rf $(VENV) $(VENV)-* build dist
