@@ -168,7 +168,7 @@ def parse(text: str, loader_name: str = DEFAULT_LOADER) -> Parsed:
         # Inside the try: the pure-Python reader checks the whole text for
         # unprintable characters in its constructor and raises ReaderError there.
         loader = loader_class(text)
-        return _compose(loader)
+        return _compose(loader, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
@@ -206,7 +206,7 @@ def _problem_at(code: str, message: str, event: yaml.Event) -> YamlProblem:
     return YamlProblem(code, message, mark.line + 1, mark.column + 1)
 
 
-def _compose(loader: _Loader) -> Parsed:
+def _compose(loader: _Loader, text: str) -> Parsed:
     """One document's events to nodes, iteratively (no recursion, so no depth limit of Python's).
 
     This loop runs for every event of every file, so it dispatches on exact event classes
@@ -288,7 +288,7 @@ def _compose(loader: _Loader) -> Parsed:
             else:
                 mapping = cast(Mapping, parent)
                 if mapping.flow:
-                    _check_flow_split(mapping, pending[0], node, warnings)
+                    _check_flow_split(mapping, pending[0], node, text, warnings)
                 mapping.pairs.append((pending[0], node))
                 pending[0] = None
         if type(node) is Mapping:
@@ -318,13 +318,26 @@ def _check_key(node: Node, seen: dict[str, Scalar]) -> Scalar:
     return node
 
 
+def _has_colon(key: Scalar, text: str) -> bool:
+    """Whether a ``:`` follows the plain ``key`` in ``text`` (both loaders' marks count
+    characters). A key folded over lines is not its own text there: say no, and warn."""
+    start = key._start.index
+    end = start + len(key.value)
+    if text[start:end] != key.value:
+        return False
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text.startswith(":", end)
+
+
 def _check_flow_split(
-    parent: Mapping, key: Scalar, value: Node, warnings: list[YamlProblem]
+    parent: Mapping, key: Scalar, value: Node, text: str, warnings: list[YamlProblem]
 ) -> None:
     """Warn where ``{value: $1,200}`` was split at its comma into ``$1`` and a key ``200``.
 
-    The split-off key has no value at all (an empty scalar); a value written as ``null`` or
-    ``~`` (``{label: x, note: null}``) was meant, and is not warned about.
+    The split-off key has no value at all (an empty scalar) and no ``:`` after it; a value
+    written as ``null`` or ``~`` (``{label: x, note: null}``), or a key written with its
+    colon and left empty (``{label: Net loss, value: }``), was meant, and is not warned about.
     """
     if not (
         isinstance(value, Scalar)
@@ -332,6 +345,7 @@ def _check_flow_split(
         and value.value == ""
         and key.plain
         and parent.pairs
+        and not _has_colon(key, text)
     ):
         return
     _, previous = parent.pairs[-1]
