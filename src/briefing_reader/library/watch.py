@@ -56,9 +56,10 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Literal, NamedTuple
 
-from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover
+from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover, discover_names
 
 __all__ = ["Change", "FolderWatcher", "settle_all", "settled"]
 
@@ -236,6 +237,8 @@ class FolderWatcher:
                     for path, signature in self._initial.items()
                     if self._locate(os.path.abspath(path)) is not None
                 }
+                # Copied into _known: a second map of every file is not kept for good.
+                self._initial = {}
                 self._deliver(Batch(set(), rescan=True), stop)
             if first is not None and first.paths:
                 self._deliver(first, stop)
@@ -329,12 +332,20 @@ class FolderWatcher:
             # Events were lost (or this is the first look): the whole folder is the batch.
             found: set[str] = set()
             for absolute, folder in self._roots[: len(self._folders)]:
-                for each in discover([folder]):
+                # Names, each made a Path only in passing: at 10,000 files a list of Paths
+                # and a candidate per file were most of the reader's memory after its
+                # first frame (the first look is such a rescan), and stayed as its RSS.
+                for name in discover_names([folder]):
+                    each = Path(name)
                     key = str(each)
                     if key not in found:
                         found.add(key)
                         relative = each.relative_to(folder).parts
-                        candidates[key] = os.path.join(absolute, *relative)
+                        path = os.path.join(absolute, *relative)
+                        # As the app knows it: nothing to report, so nothing to settle; a
+                        # write from now on raises an event (the watches are in place).
+                        if not _known_as(path, self._known.get(key)):
+                            candidates[key] = path
             gone.extend(key for key in self._known if key not in found)
         for named in batch.paths:
             located = self._locate(named)
@@ -591,6 +602,17 @@ def _signature(path: str) -> Signature | None:
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns)
+
+
+def _known_as(path: str, signature: Signature | None) -> bool:
+    """Whether ``path`` is a file (not a folder) with ``signature``, as last reported."""
+    if signature is None:
+        return False
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return False
+    return not S_ISDIR(stat.st_mode) and (stat.st_size, stat.st_mtime_ns) == signature
 
 
 def _wait_settled(
