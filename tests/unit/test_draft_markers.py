@@ -119,3 +119,29 @@ def test_validate_warns_and_strict_fails_on_drafts(
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{draft}:8:8: error: still a draft: title")
     assert out[-1] == f"1 file, {count} errors, 0 warnings"
+
+
+def test_a_marker_on_a_block_scalars_header_or_on_a_key_line_is_one(hand_written: Path) -> None:
+    # `>-  # draft` was taken for part of the folded text, and `ceo_quote:  # draft` for a
+    # line of no value's: both drafts passed validate without a word.
+    hand_written.write_text(
+        "format: briefing/1\n"
+        "id: hand\n"
+        "title: Minimal article\n"
+        "source:\n"
+        "  title: Minimal article\n"
+        "  file: sources/minimal.txt\n"
+        "summary: >-  # draft\n"
+        "  Nothing much happened.\n"
+        "headline_facts:  # draft\n"
+        "  - label: checked\n"
+        "    value: |\n"
+        "      # draft: text of a literal block, not a comment\n"
+        "loss_drivers: []\n"
+        "ceo_quote:  # draft\n"
+        "  text: Nothing much happened.\n"
+        "  speaker: Someone\n"
+        "open_questions: []\n",
+        encoding="utf-8",
+    )
+    assert marked(hand_written) == ["summary", "ceo_quote"]

@@ -12,43 +12,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 
-from briefing_reader.loading.yamlsafe import MAX_BYTES, Node
+from briefing_reader.loading.yamlsafe import Node
 from briefing_reader.model import SECTIONS, Briefing
 
 # "# draft" or "# draft: hint"; not "# Draft started by ..." (the file's opening note) nor
 # "# drafted".
 _MARKER = re.compile(r"#[ \t]*draft(?::|[ \t]*$)")
-# Most briefings hold no marker at all: they cost one search of their bytes.
-_QUICK = re.compile(rb"#[ \t]*draft")
 # The line breaks YAML counts, so that line numbers agree with the nodes' marks.
 _LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 
 _Position = tuple[int, int]  # 0-based line and column, as the scanner counts them
 
 
-def draft_items(path: Path, marks: Mapping[str, Node], briefing: Briefing) -> list[str]:
-    """The paths (``title``, ``headline_facts[2]``) of values in the file at ``path`` still
-    marked as drafts. A file that cannot be read again (gone, changed into something else)
-    has none: the loader has already said what it could."""
-    from briefing_reader.loading.regular import NotRegularFile, read_regular
-
-    try:
-        data = read_regular(path, MAX_BYTES)
-    except (OSError, NotRegularFile):
-        return []
-    if not _QUICK.search(data):
-        return []
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        return []
-    return draft_items_in(text, marks, briefing)
-
-
 def draft_items_in(text: str, marks: Mapping[str, Node], briefing: Briefing) -> list[str]:
-    """:func:`draft_items` for a briefing's source text."""
+    """The paths (``title``, ``headline_facts[2]``) of values in a briefing's source text
+    still marked as drafts."""
     lines = _LINE_BREAK.split(text)
     candidates = [i for i, line in enumerate(lines) if _MARKER.search(line)]
     if not candidates:
@@ -65,7 +44,7 @@ def draft_items_in(text: str, marks: Mapping[str, Node], briefing: Briefing) -> 
         column = len(lines[index]) - len(stripped)
         return stripped.startswith("#") and not _inside((index, column), scalars)
 
-    def is_draft(node: Node) -> bool:
+    def is_draft(where: str, node: Node) -> bool:
         line = node.mark.line - 1
         if line in marked:
             return True
@@ -74,9 +53,17 @@ def draft_items_in(text: str, marks: Mapping[str, Node], briefing: Briefing) -> 
             if above in marked:
                 return True
             above -= 1
-        return False
+        # `ceo_quote:  # draft` above the mapping it keys: the key's line is the value's.
+        # Not for a list's items: `headline_facts:  # draft` is about no one item.
+        return "[" not in where and above in marked and _is_key_line(lines[above])
 
-    return [where for where in _checked(marks, briefing) if is_draft(marks[where])]
+    return [where for where in _checked(marks, briefing) if is_draft(where, marks[where])]
+
+
+def _is_key_line(line: str) -> bool:
+    """Whether ``line`` is a key whose value starts on a later line (a marker after it)."""
+    match = _MARKER.search(line)
+    return match is not None and line[: match.start()].rstrip().endswith(":")
 
 
 def _checked(marks: Mapping[str, Node], briefing: Briefing) -> Iterator[str]:
@@ -117,7 +104,12 @@ def _scalar_spans(text: str) -> list[tuple[_Position, _Position]] | None:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if isinstance(token, yaml.ScalarToken):
                 start, end = token.start_mark, token.end_mark
-                spans.append(((start.line, start.column), (end.line, end.column)))
+                if token.style in ("|", ">"):
+                    # A block scalar's token starts at its `>-` header, whose line holds
+                    # only indicators and a comment: the text starts on the next line.
+                    spans.append(((start.line + 1, 0), (end.line, end.column)))
+                else:
+                    spans.append(((start.line, start.column), (end.line, end.column)))
     except yaml.YAMLError:
         return None  # the loader has reported the syntax error
     return spans

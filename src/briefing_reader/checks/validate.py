@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from briefing_reader.checks.drafts import draft_items
+from briefing_reader.checks.drafts import draft_items_in
 from briefing_reader.checks.evidence import Span, mismatch, normalize, quoted_passages
 from briefing_reader.checks.sources import SourceCache, SourceError
 from briefing_reader.loading import Loaded, Problem, load_file
@@ -64,7 +64,8 @@ def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> 
             if not item.WHOLE_QUOTE and not item.quoted:
                 where = section.where(index)
                 add("warning", "no-evidence", where, f"{where} has no evidence from the source")
-    for where in draft_items(loaded.path, marks, briefing):
+    drafts = draft_items_in(loaded.draft_text, marks, briefing) if loaded.draft_text else []
+    for where in drafts:
         message = f"still a draft: {where} (check it, then delete its '# draft' comment)"
         add("warning", "draft", where, message)
 

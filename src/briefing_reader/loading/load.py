@@ -30,6 +30,10 @@ class Loaded(NamedTuple):
     problems: tuple[Problem, ...] = ()
     name: str = ""  # how messages name the file
     marks: Marks | None = None  # where each value was written, by its path in the model
+    # The file's text, kept only where it says "draft" (a "# draft" marker may be there):
+    # the check of markers reads it instead of the file again, and the other files, most
+    # of a library, keep nothing.
+    draft_text: str | None = None
 
     @property
     def errors(self) -> tuple[Problem, ...]:
@@ -123,7 +127,9 @@ def load_text(
 
     marks: Marks = {}
     briefing = build_briefing(parsed.root, report, marks)
-    return Loaded(path, briefing, tuple(sorted(problems, key=Problem.position)), name, marks)
+    draft_text = text if "draft" in text else None
+    problems.sort(key=Problem.position)
+    return Loaded(path, briefing, tuple(problems), name, marks, draft_text)
 
 
 def _display(path: Path, display: str | None) -> str:
