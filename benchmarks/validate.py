@@ -14,7 +14,8 @@ and prints both with the ratio (b)/(a). Target: <= 1.5.
 
 Then the same for a second corpus where every excerpt and quote has one word changed, so
 every one of them fails and is explained (the article's closest passage found, the
-difference located in the YAML): what a briefing whose source was swapped costs.
+difference located in the YAML): what a briefing whose source was swapped costs. The
+target is for the first corpus; the second has none and prints its cost a file.
 Usage: .venv/bin/python benchmarks/validate.py [--count 1000] [--repeat 5]
 """
 
@@ -160,11 +161,19 @@ def main() -> int:
             a, b = measure(Path(tmp), args.count, args.repeat, tamper=tamper)
         print(f"(a) bare yaml.load ({loader}): {a * 1000:.0f} ms")
         print(f"(b) briefing validate checks:  {b * 1000:.0f} ms")
+        if tamper:
+            # No target: each failure is explained (its closest passage searched and
+            # diffed), work a library of good briefings never pays; shown so it is seen.
+            print(
+                f"validate: {b / a:.2f}x the bare parse of {args.count:,} briefings "
+                f"(every excerpt failing, median of {args.repeat}); "
+                f"{(b - a) / args.count * 1000:.1f} ms a file more than the parse"
+            )
+            continue
         verdict = "meets" if round(b / a, 2) <= TARGET else "MISSES"
-        corpus = "every excerpt failing, " if tamper else ""
         print(
             f"validate: {b / a:.2f}x the bare parse of {args.count:,} briefings "
-            f"({corpus}median of {args.repeat}); target <= {TARGET}: {verdict}"
+            f"(median of {args.repeat}); target <= {TARGET}: {verdict}"
         )
     return 0
 
