@@ -556,9 +556,9 @@ def schema_parser() -> argparse.ArgumentParser:
 
 def schema(argv: list[str]) -> int:
     schema_parser().parse_args(argv)
-    from briefing_reader.schema import briefing_schema
+    from briefing_reader.schema import schema_text
 
-    print(json.dumps(briefing_schema(), indent=2))
+    print(schema_text(), end="")
     return 0
 
 

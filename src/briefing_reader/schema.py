@@ -22,6 +22,13 @@ from briefing_reader.text import clean
 SCHEMA_ID = "urn:briefing-reader:schema:briefing-1"
 
 
+def schema_text() -> str:
+    """The schema as `briefing schema` prints it and `briefing new` writes it beside a draft."""
+    import json
+
+    return json.dumps(briefing_schema(), indent=2) + "\n"
+
+
 def briefing_schema() -> dict[str, Any]:
     schema = _object(Briefing, doc=f"A briefing in format {FORMAT}.")
     return {

@@ -1028,11 +1028,9 @@ def _schema_reference(schema: str | None, folder: Path) -> str:
 
 def _write_schema(path: Path) -> None:
     """The JSON Schema, as `briefing schema` prints it, for editors to complete the draft."""
-    import json
+    from briefing_reader.schema import schema_text
 
-    from briefing_reader.schema import briefing_schema
-
-    data = (json.dumps(briefing_schema(), indent=2) + "\n").encode("utf-8")
+    data = schema_text().encode("utf-8")
     # Written meanwhile, by someone else: theirs is kept, and serves as well.
     with contextlib.suppress(FileExistsError):
         _write_new(path, data, what="a schema")
