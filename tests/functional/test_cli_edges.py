@@ -18,7 +18,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -104,11 +104,14 @@ def _take_terminal() -> None:
 
 
 def reader_on_pty(
-    *args: str, stdin: int | None = None, stdout: int | None = None
+    *args: str,
+    stdin: int | None = None,
+    stdout: int | None = None,
+    until: Callable[[bytes], bool] = lambda data: b"Quit" in data,
 ) -> tuple[int, bytes]:
     """Run the reader with a pty as its controlling terminal and stderr (and stdin and
-    stdout unless given), wait for its screen, press q; its exit status and all it wrote
-    to the terminal."""
+    stdout unless given), wait for its screen (or ``until`` what it wrote), press q; its
+    exit status and all it wrote to the terminal."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     try:
@@ -122,7 +125,7 @@ def reader_on_pty(
             preexec_fn=_take_terminal,
         )
         os.close(slave)
-        seen = drain(master, child, until=lambda data: b"Quit" in data)
+        seen = drain(master, child, until=until)
         assert b"Quit" in seen, "the reader's screen never appeared"
         os.write(master, b"q")
         seen += drain(master, child, until=lambda _: child.poll() is not None)

@@ -166,6 +166,10 @@ class BriefingScreen(Screen["str | None"]):
             self._pending_hit = None
 
     def on_mount(self) -> None:
+        # Focused before the first frame, not on the resume after it: that frame's pane
+        # border was then painted a second time, focused (1.7 KB over SSH at 80x24).
+        if self.focused is None:
+            self._focus_pane(self.current_pane)
         self._shown()
         self._mark_search()
         if self._pending_hit is not None:

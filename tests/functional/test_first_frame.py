@@ -1,0 +1,28 @@
+"""The reader's first frame is the one a user keeps: its first pane already focused.
+
+In a real terminal (not the pilot, where the screen's resume came before its first frame),
+the first pane was focused on the resume after the first frame, so its border, title and
+all, was sent a second time, focused: 1.7 KB more over SSH at 80x24 (benchmarks/bytes.py).
+"""
+
+from __future__ import annotations
+
+import time
+
+from tests.conftest import BUNDLED
+from tests.functional.test_cli_edges import reader_on_pty
+
+
+def test_the_first_panes_title_is_sent_once_already_focused() -> None:
+    quiet_since = [time.monotonic(), 0]
+
+    def quiet_after_the_footer(data: bytes) -> bool:
+        # Everything the start sends: the footer is its last part, then a second of quiet.
+        if len(data) != quiet_since[1]:
+            quiet_since[:] = [time.monotonic(), len(data)]
+        return b"Quit" in data and time.monotonic() - quiet_since[0] > 1.0
+
+    status, seen = reader_on_pty(str(BUNDLED), until=quiet_after_the_footer)
+    assert status == 0
+    start = seen[: seen.index(b"Quit")]
+    assert start.count(b"1 Headline facts") == 1, start.count(b"1 Headline facts")
