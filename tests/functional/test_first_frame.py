@@ -8,21 +8,36 @@ all, was sent a second time, focused: 1.7 KB more over SSH at 80x24 (benchmarks/
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import BUNDLED
+from tests.functional.conftest import write_library
 from tests.functional.test_cli_edges import reader_on_pty
 
 
-def test_the_first_panes_title_is_sent_once_already_focused() -> None:
-    quiet_since = [time.monotonic(), 0]
+def quiet_after_the_footer() -> Callable[[bytes], bool]:
+    """Everything the start sends: the footer is its last part, then a second of quiet."""
+    quiet_since = [time.monotonic(), 0.0]
 
-    def quiet_after_the_footer(data: bytes) -> bool:
-        # Everything the start sends: the footer is its last part, then a second of quiet.
+    def done(data: bytes) -> bool:
         if len(data) != quiet_since[1]:
             quiet_since[:] = [time.monotonic(), len(data)]
         return b"Quit" in data and time.monotonic() - quiet_since[0] > 1.0
 
-    status, seen = reader_on_pty(str(BUNDLED), until=quiet_after_the_footer)
+    return done
+
+
+def test_the_first_panes_title_is_sent_once_already_focused() -> None:
+    status, seen = reader_on_pty(str(BUNDLED), until=quiet_after_the_footer())
     assert status == 0
     start = seen[: seen.index(b"Quit")]
     assert start.count(b"1 Headline facts") == 1, start.count(b"1 Headline facts")
+
+
+def test_the_librarys_title_is_sent_once_already_focused(tmp_path: Path) -> None:
+    folder = write_library(tmp_path / "lib")
+    status, seen = reader_on_pty(str(folder), until=quiet_after_the_footer())
+    assert status == 0
+    start = seen[: seen.index(b"Quit")]
+    assert start.count(b" Library ") == 1, start.count(b" Library ")

@@ -101,7 +101,9 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._apply_size(self.app.size.width)
-        self.list.focus()
+        # At once, not Widget.focus's later: that came after the first frame, and the list's
+        # border and title were sent a second time, focused.
+        self.set_focus(self.list, scroll_visible=False)
         # In the first frame: the whole index if the prefetch has it, else what it has.
         index = self.session.prefetched()
         if index is not None:
