@@ -693,12 +693,21 @@ def _rows_from_columns(raw: object, pool: dict[Any, Any]) -> list[_Row] | None:
         else (problem[1:] if problem.startswith(_WHOLE) else path + problem)
         for path, problem in zip(paths, problems, strict=True)
     ]
-    # Entry._make and _Row._make, in C (tuple.__new__ is what _make calls): every start
-    # makes 10,000 of each.
-    entries = map(tuple.__new__, repeat(Entry), zip(*columns[: len(Entry._fields)], strict=True))
+    entries = entries_from_columns(columns[: len(Entry._fields)])
+    # _Row._make in C, as entries_from_columns makes its entries.
     stamps = zip(columns[-2], columns[-1], strict=True)
     fields = zip(paths, entries, stamps, repeat(None, len(paths)), strict=True)
     return list(map(tuple.__new__, repeat(_Row), fields))
+
+
+def entries_from_columns(columns: Iterable[Iterable[Any]]) -> Iterator[Entry]:
+    """Entries from their columns, in Entry's field order (the values unchecked).
+
+    Entry._make in C (tuple.__new__ is what _make calls): every start makes 10,000, and zip
+    hands each row's tuple back to be reused once tuple.__new__ has copied it, so a row
+    costs one tuple, not two.
+    """
+    return map(tuple.__new__, repeat(Entry), zip(*columns, strict=True))
 
 
 def _only(values: list[Any], kinds: frozenset[type]) -> bool:

@@ -24,10 +24,17 @@ import pickle
 import signal
 import struct
 import threading
-from itertools import repeat
 from pathlib import Path
 
-from briefing_reader.library.index import POOLED, Entry, Index, IndexStats, Partial, Progress
+from briefing_reader.library.index import (
+    POOLED,
+    Entry,
+    Index,
+    IndexStats,
+    Partial,
+    Progress,
+    entries_from_columns,
+)
 from briefing_reader.library.lifeline import die_with_parent
 
 
@@ -182,9 +189,7 @@ def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
 
 def _decode_entries(payload: bytes) -> list[Entry] | None:
     try:
-        # What Entry._make does, in C: zip hands each row's tuple back to be reused once
-        # tuple.__new__ has copied it, so a row costs one tuple, not two.
-        return list(map(tuple.__new__, repeat(Entry), zip(*marshal.loads(payload), strict=True)))
+        return list(entries_from_columns(marshal.loads(payload)))
     except (TypeError, ValueError, EOFError):
         return None
 
