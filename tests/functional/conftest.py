@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from unittest import mock
 
+import pyte
 import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -129,3 +130,15 @@ async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, LibraryScreen)
     return app.screen
+
+
+# A cell as a user sees it on a pyte terminal. A space shows only its background unless a
+# line or reverse video shows on it: the frame delta keeps whatever colour and boldness the
+# pen has for a gap rather than send codes nobody sees (tui/delta.py, Pen.for_blanks).
+Shown = tuple[object, ...]
+
+
+def seen(c: pyte.screens.Char) -> Shown:
+    if c.data == " " and not (c.underscore or c.strikethrough or c.reverse):
+        return (c.data, c.bg)
+    return (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse, c.strikethrough)

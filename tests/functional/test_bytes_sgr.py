@@ -11,12 +11,15 @@ import pyte
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.color import ColorSystem
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual.geometry import Size
+from textual._compositor import LayoutUpdate
+from textual.geometry import Region, Size
 from textual.strip import Strip
 
 from briefing_reader.tui.delta import Frame
+from tests.functional.conftest import seen
 
 WIDTH, HEIGHT = 10, 2
 
@@ -40,13 +43,7 @@ STYLES = [
 def shown(data: str) -> list[list[tuple[object, ...]]]:
     screen = pyte.Screen(WIDTH, HEIGHT)
     pyte.Stream(screen).feed(data)
-    return [
-        [
-            (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.strikethrough, c.reverse)
-            for c in (screen.buffer[y][x] for x in range(WIDTH))
-        ]
-        for y in range(HEIGHT)
-    ]
+    return [[seen(screen.buffer[y][x]) for x in range(WIDTH)] for y in range(HEIGHT)]
 
 
 def frame() -> Frame:
@@ -108,7 +105,38 @@ def test_a_colour_change_in_a_row_sends_only_the_colour() -> None:
     made = frame()
     sent = made.patch(0, 0, made.cells(row))
     assert sent.count("48;2;18;18;18") == 1  # the background once, not per span
-    assert "\x1b[22m  " in sent  # bold off alone, not a reset and the whole look again
-    assert "\x1b[38;2;160;160;160mSub" in sent
-    assert sent.endswith("\x1b[0m")  # the run ends plain, as Textual's writes do
+    # Bold off and the new colour alone, not a reset and the whole look again; the gap
+    # between keeps the pen, whose boldness a space does not show.
+    assert "Title  \x1b[22;38;2;160;160;160mSub" in sent
     assert len(sent) < len(textual_bytes([row]))
+
+
+def test_a_gap_between_columns_keeps_the_pen_it_does_not_show() -> None:
+    # The library's row: a muted column after a gap, the gap styled as plain text.
+    bg = "#121212"
+    row = [
+        Segment("Ti", Style(color="#a0a0a0", bgcolor=bg)),
+        Segment("   ", Style(bold=True, color="#e0e0e0", bgcolor=bg)),
+        Segment("Su", Style(color="#a0a0a0", bgcolor=bg)),
+    ]
+    made = frame()
+    sent = made.patch(0, 0, made.cells(row))
+    assert "224" not in sent  # the gap's colour is never sent: a space does not show it
+    assert shown(sent) == shown(textual_bytes([row]))
+    underlined = [Segment("   ", Style(underline=True, color="red", bgcolor=bg))]
+    made = frame()
+    assert "\x1b[4" in made.patch(0, 0, made.cells(underlined))  # a line does show
+
+
+def test_the_look_carries_across_rows_of_one_update_and_the_update_ends_plain() -> None:
+    # A preview's changed lines: each one a run of its own, all on one background. A reset
+    # after each run and the whole look again before the next cost ~35 B a line.
+    look = Style(color="#e0e0e0", bgcolor="#121212")
+    strips = [[Strip([Segment("line one  ", look)])], [Strip([Segment("line two  ", look)])]]
+    sent = frame().render(
+        LayoutUpdate(strips, Region(0, 0, WIDTH, HEIGHT)), Size(WIDTH, HEIGHT), Console()
+    )
+    assert sent.count("48;2;18;18;18") == 1
+    assert "\x1b[0m" not in sent[:-4]
+    assert sent.endswith("\x1b[0m")  # Textual writes what follows an update from plain
+    assert shown(sent) == shown(textual_bytes([strip[0] for strip in strips]))

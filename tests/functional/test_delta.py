@@ -26,10 +26,15 @@ from textual.screen import Screen
 from briefing_reader.tui.app import BriefingApp
 from briefing_reader.tui.delta import Frame, move_to
 from tests.conftest import BUNDLED
-from tests.functional.conftest import app_for, library_app, loaded, settle, write_library
-
-# A cell as a user sees it: character, colours and the attributes pyte keeps.
-Shown = tuple[str, str, str, bool, bool, bool, bool, bool]
+from tests.functional.conftest import (
+    Shown,
+    app_for,
+    library_app,
+    loaded,
+    seen,
+    settle,
+    write_library,
+)
 
 
 class Terminal:
@@ -50,11 +55,7 @@ class Terminal:
     def cells(self) -> list[list[Shown]]:
         screen = self.screen
         return [
-            [
-                (c.data, c.fg, c.bg, c.bold, c.italics, c.underscore, c.reverse, c.strikethrough)
-                for c in (screen.buffer[y][x] for x in range(screen.columns))
-            ]
-            for y in range(screen.lines)
+            [seen(screen.buffer[y][x]) for x in range(screen.columns)] for y in range(screen.lines)
         ]
 
     def text(self) -> str:
@@ -231,6 +232,16 @@ def test_textual_private_surface() -> None:
     source = inspect.getsource(App._display)
     assert "isinstance(renderable, CompositorUpdate)" in source
     assert "renderable.render_segments(console)" in source
+    # FrameDeltaApp._writes_updates and _changes_nothing mirror these conditions and reads.
+    for private in (
+        "self._batch_count",
+        "self._running",
+        "not self._closed",
+        "self._driver is not None",
+    ):
+        assert private in source
+    assert "self._previous_cursor_position = cursor_position" in source
+    assert "self.screen.outer_size.clamp_offset(\n" in source or "clamp_offset(" in source
     assert "app._display(self, update)" in inspect.getsource(Screen._compositor_refresh)
     assert list(inspect.signature(LayoutUpdate).parameters) == ["strips", "region"]
     assert list(inspect.signature(ChopsUpdate).parameters) == ["chops", "spans", "chop_ends"]

@@ -15,6 +15,7 @@ from rich.style import Style
 from textual.geometry import Size
 
 from briefing_reader.tui.delta import Frame, move_to
+from tests.functional.conftest import seen
 
 WIDTH, HEIGHT = 12, 3
 BOLD = Style(bold=True)
@@ -37,10 +38,7 @@ def paint(made: Frame, rows: list[list[Segment]]) -> str:
 def shown(data: str, width: int = WIDTH, height: int = HEIGHT) -> list[list[tuple[object, ...]]]:
     screen = pyte.Screen(width, height)
     pyte.Stream(screen).feed(data)
-    return [
-        [(c.data, c.fg, c.bg, c.bold) for c in (screen.buffer[y][x] for x in range(width))]
-        for y in range(height)
-    ]
+    return [[seen(screen.buffer[y][x]) for x in range(width)] for y in range(height)]
 
 
 def plain(*texts: str) -> list[list[Segment]]:
