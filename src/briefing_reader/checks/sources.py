@@ -28,6 +28,8 @@ from briefing_reader.loading.regular import NotRegularFile, read_regular
 from briefing_reader.text import clean
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
+# Excerpts remembered per article (SourceCache.contains): some 100 bytes each.
+_MAX_EXCERPTS = 20_000
 
 
 class SourceError(ValueError):
@@ -113,6 +115,9 @@ class SourceCache:
         self._normalized: dict[Path, str] = {}
         self._paths: dict[tuple[str, str], Path | SourceError] = {}
         self._stamps: dict[Path, object] = {}
+        # Whether an excerpt (as written) is in an article: briefings citing one article
+        # often quote the same passages, and an index asks for ten excerpts per file.
+        self._found: dict[Path, dict[str, bool]] = {}
 
     def stamped(self, path: Path, stamp: object) -> None:
         """Say what ``path`` is now (its size and mtime, say): a text read when it was
@@ -122,6 +127,7 @@ class SourceCache:
             self._stamps[path] = stamp
             self._texts.pop(path, None)
             self._normalized.pop(path, None)
+            self._found.pop(path, None)
 
     def path(self, briefing_path: Path, file: str) -> Path:
         """`source_path`, resolved once per folder and ``file``: a library of 10,000
@@ -155,6 +161,19 @@ class SourceCache:
         if path not in self._normalized:
             self._normalized[path] = normalize(self.text(path))
         return self._normalized[path]
+
+    def contains(self, path: Path, excerpt: str) -> bool:
+        """Whether ``excerpt`` is in the article at ``path``, matched as `evidence.normalize`
+        says; each distinct excerpt is matched once. Raises as :meth:`text` does."""
+        found = self._found.get(path)
+        if found is None:
+            found = self._found[path] = {}
+        known = found.get(excerpt)
+        if known is None:
+            if len(found) >= _MAX_EXCERPTS:
+                found.clear()  # a bound on memory, for a worker kept over a whole library
+            known = found[excerpt] = normalize(excerpt) in self.normalized(path)
+        return known
 
 
 def read_source(loaded: Loaded) -> str:

@@ -9,7 +9,7 @@ import functools
 from pathlib import Path
 
 from briefing_reader.checks.drafts import draft_items_in
-from briefing_reader.checks.evidence import Span, mismatch, normalize, quoted_passages
+from briefing_reader.checks.evidence import Span, mismatch, quoted_passages
 from briefing_reader.checks.sources import SourceCache, SourceError
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
@@ -77,7 +77,7 @@ def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> 
             add("error", "source-outside", "source.file", str(exc))
         else:
             try:
-                text = cache.normalized(path)
+                cache.normalized(path)
             except (OSError, SourceError) as exc:
                 add(
                     "error",
@@ -91,7 +91,7 @@ def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> 
 
                 yaml = functools.cache(lambda: source_map(loaded.path))
                 for quoted in quoted_passages(briefing):
-                    if normalize(quoted.text) not in text:
+                    if not cache.contains(path, quoted.text):
                         node = marks.get(quoted.where)
                         wrong = (
                             mismatch(cache.text(path), quoted.text, node, yaml, source_file)

@@ -206,10 +206,21 @@ def _text_fields(briefing: Briefing) -> Iterator[tuple[int | None, int, str, str
                 yield None, 0, name, text
     for s, section in enumerate(SECTIONS):
         for i, item in enumerate(briefing.items(section)):
-            for f in fields(item):
-                text = _as_text(getattr(item, f.name))
+            for name in _field_names(type(item)):
+                text = _as_text(getattr(item, name))
                 if text is not None:
-                    yield s, i, f.name, text
+                    yield s, i, name, text
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    # dataclasses.fields() builds its tuple anew at each call: an index asks for 10 a file.
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def briefing_hits(briefing: Briefing, query: str) -> list[Hit]:

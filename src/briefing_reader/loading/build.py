@@ -19,7 +19,7 @@ from functools import cache
 from typing import Any, NamedTuple, Protocol
 
 from briefing_reader.loading.problems import Severity
-from briefing_reader.loading.yamlsafe import Mapping, Node, Scalar, Sequence
+from briefing_reader.loading.yamlsafe import _NULLS, Mapping, Node, Scalar, Sequence
 from briefing_reader.model import FORMAT, Briefing
 from briefing_reader.text import clean
 
@@ -105,20 +105,21 @@ def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks
     if not isinstance(node, Mapping):
         report("type", f"{path or 'briefing'} must be a mapping, not {_describe(node)}", node)
         return _INVALID
-    specs = {s.name: s for s in field_specs(cls)}
-    given: dict[str, tuple[Scalar, Node]] = {}
+    specs = _spec_map(cls)
+    given: dict[str, Node] = {}
     for key, value in node.pairs:
         if key.value in specs:
-            given[key.value] = (key, value)
+            given[key.value] = value
             continue
         where = f"{path}." if path else ""
         hint = difflib.get_close_matches(key.value, list(specs), n=1, cutoff=0.6)
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         report("unknown-key", f"unknown key '{where}{clean(key.value)}'{suggestion}", key)
     values: dict[str, Any] = {}
-    for spec in specs.values():
-        field_path = f"{path}.{spec.name}" if path else spec.name
-        if spec.name not in given:
+    for name, spec in specs.items():
+        given_node = given.get(name)
+        field_path = f"{path}.{name}" if path else name
+        if given_node is None:
             if spec.required and spec.const is not None:
                 # A fixed field's problems are coded by its name ('format'), as they always were.
                 at_top = "" if path else " at the top"
@@ -129,13 +130,19 @@ def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks
                 report("required", f"{field_path} is required", node)
                 values[spec.name] = _fallback(spec)
             continue
-        value = _build_value(spec, given[spec.name][1], field_path, report, marks)
+        value = _build_value(spec, given_node, field_path, report, marks)
         if value is _INVALID:
             if not spec.required:
                 continue
             value = _fallback(spec)
         values[spec.name] = value
     return cls(**values)
+
+
+@cache
+def _spec_map(cls: type) -> dict[str, FieldSpec]:
+    """`field_specs` by name, made once per class (never changed by its users)."""
+    return {s.name: s for s in field_specs(cls)}
 
 
 def _fallback(spec: FieldSpec) -> Any:
@@ -159,7 +166,8 @@ def _build_value(spec: FieldSpec, node: Node, path: str, report: Report, marks: 
             message = f"{path} must be '{spec.const}', not {_describe(node)}"
         report(spec.name, message, node)
         return _INVALID
-    if isinstance(node, Scalar) and node.is_null:
+    # node.is_null, inlined: this runs for every value of every file.
+    if isinstance(node, Scalar) and node.plain and node.value in _NULLS:
         if spec.nullable:
             return None
         if spec.kind == "list":

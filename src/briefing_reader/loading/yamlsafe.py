@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import yaml
 
@@ -210,11 +210,20 @@ def _compose(loader: _Loader, text: str) -> Parsed:
     """One document's events to nodes, iteratively (no recursion, so no depth limit of Python's).
 
     This loop runs for every event of every file, so it dispatches on exact event classes
-    and keeps its state in locals: it is most of the cost of `briefing validate`.
+    and keeps the open collection's state in locals (pushed on a stack only when a
+    collection opens inside it): it is most of the cost of `briefing validate` and of
+    indexing a library.
     """
     warnings: list[YamlProblem] = []
-    # For each open collection: the node, the key awaiting its value, the keys seen so far.
-    stack: list[tuple[Sequence | Mapping, list[Scalar | None], dict[str, Scalar] | None]] = []
+    # The collections enclosing the open one: for each, its state as the locals below.
+    stack: list[tuple[list[Node] | None, list[tuple[Scalar, Node]] | None, Any, Any]] = []
+    # The open collection: a sequence's items, or a mapping's pairs, the keys it has so far
+    # and the key awaiting its value; flow is the mapping itself when written in { }.
+    items: list[Node] | None = None
+    pairs: list[tuple[Scalar, Node]] | None = None
+    seen: dict[str, Scalar] = {}
+    key: Scalar | None = None
+    flow: Mapping | None = None
     root: Node | None = None
     documents = 0
     # Any, not Event: the loop dispatches on `type(event) is ...` for speed, which mypy does
@@ -232,34 +241,60 @@ def _compose(loader: _Loader, text: str) -> Parsed:
         kind = type(event)
         node: Node
         if kind is scalar_event:
-            if event.anchor is not None:
-                raise _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
-            if event.tag is not None and event.tag != "!":
-                raise _problem_at(
-                    "tag", f"explicit tags such as '{event.tag}' are not allowed", event
-                )
+            tag = event.tag
+            if event.anchor is not None or (tag is not None and tag != "!"):
+                raise _refused(event)
             # `! 265` is plain but not "plain" to YAML: the non-specific tag makes it text.
-            node = Scalar(event.value, not event.style and event.tag is None, event.start_mark)
-        elif kind is mapping_start or kind is sequence_start:
-            if event.anchor is not None:
-                raise _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
-            if event.tag is not None and event.tag != "!":
-                raise _problem_at(
-                    "tag", f"explicit tags such as '{event.tag}' are not allowed", event
-                )
+            node = Scalar(event.value, not event.style and tag is None, event.start_mark)
+            if key is not None:  # a mapping's value
+                if flow is not None:
+                    _check_flow_split(flow, key, node, text, warnings)
+                pairs.append((key, node))  # type: ignore[union-attr]
+                key = None
+            elif pairs is not None:  # a mapping's key
+                # A dict, not a scan of the pairs: a 1 MiB mapping of many keys stays linear.
+                if seen.setdefault(node.value, node) is not node:
+                    _check_key(node, seen)  # raises duplicate-key
+                key = node
+            elif items is not None:
+                items.append(node)
+            else:
+                root = node
+            continue
+        if kind is mapping_start or kind is sequence_start:
+            tag = event.tag
+            if event.anchor is not None or (tag is not None and tag != "!"):
+                raise _refused(event)
             if len(stack) >= MAX_DEPTH:
                 raise _problem_at(
                     "too-deep",
                     f"nesting deeper than {MAX_DEPTH} levels; briefings need only a few",
                     event,
                 )
+            collection: Mapping | Sequence
             if kind is mapping_start:
-                node = Mapping(event.start_mark, flow=bool(event.flow_style))
+                collection = Mapping(event.start_mark, flow=bool(event.flow_style))
             else:
-                node = Sequence(event.start_mark)
-        elif kind in collection_end:
-            stack.pop()
+                collection = Sequence(event.start_mark)
+            if key is not None:
+                pairs.append((key, collection))  # type: ignore[union-attr]
+                key = None
+            elif pairs is not None:
+                _check_key(collection, seen)  # raises complex-key
+            elif items is not None:
+                items.append(collection)
+            else:
+                root = collection
+            stack.append((items, pairs, seen, flow))
+            if isinstance(collection, Mapping):
+                items, pairs, seen = None, collection.pairs, {}
+                flow = collection if collection.flow else None
+            else:
+                items, pairs, flow = collection.items, None, None
             continue
+        if kind in collection_end:
+            items, pairs, seen, flow = stack.pop()
+            key = None  # the parent's key took this collection as its value when it opened
         elif kind is yaml.AliasEvent:
             raise _problem_at("alias", "aliases (*name) are not allowed in briefings", event)
         elif kind is yaml.DocumentStartEvent:
@@ -270,34 +305,19 @@ def _compose(loader: _Loader, text: str) -> Parsed:
                     "more than one YAML document; put one briefing in each file",
                     event,
                 )
-            continue
         elif event is None or kind is yaml.StreamEndEvent:
             break
-        else:  # stream start, document end
-            continue
-
-        if not stack:
-            root = node
-        else:
-            parent, pending, seen = stack[-1]
-            if seen is None:
-                cast(Sequence, parent).items.append(node)
-            elif pending[0] is None:
-                pending[0] = _check_key(node, seen)
-                continue
-            else:
-                mapping = cast(Mapping, parent)
-                if mapping.flow:
-                    _check_flow_split(mapping, pending[0], node, text, warnings)
-                mapping.pairs.append((pending[0], node))
-                pending[0] = None
-        if type(node) is Mapping:
-            stack.append((node, [None], {}))
-        elif type(node) is Sequence:
-            stack.append((node, [None], None))
+        # else: stream start, document end
     if root is None:
         raise YamlProblem("empty", "file is empty; a briefing is a YAML mapping", 1, 1)
     return Parsed(root, warnings)
+
+
+def _refused(event: Any) -> YamlProblem:
+    """The problem with an anchor or explicit tag on ``event`` (anchors are told first)."""
+    if event.anchor is not None:
+        return _problem_at("anchor", "anchors (&name) are not allowed in briefings", event)
+    return _problem_at("tag", f"explicit tags such as '{event.tag}' are not allowed", event)
 
 
 def _check_key(node: Node, seen: dict[str, Scalar]) -> Scalar:
