@@ -57,9 +57,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from stat import S_ISDIR
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
-from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover, discover_names
+from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover, walk_names
 
 __all__ = ["Change", "FolderWatcher", "settle_all", "settled"]
 
@@ -72,6 +72,9 @@ Backend = Literal["auto", "inotify", "watchfiles"]
 # A writer that keeps a file changing for longer than this is reported anyway: the app shows
 # whatever it can parse, and the writer's next change brings another event.
 SETTLE_LIMIT_MS = 2000
+
+# What _known.get gives for a file never known (None there means "not yet looked at").
+_UNKNOWN: tuple[int, int] = (-1, -1)
 
 # stop() may be called while on_changes waits for the thread calling stop() (the app's
 # call_from_thread during shutdown); give up rather than hang, the thread is a daemon.
@@ -129,9 +132,11 @@ class FolderWatcher:
     ``call_from_thread``). Events arriving while it runs are kept for the next batch.
 
     ``known`` maps paths (as discovered) to the (size, mtime_ns) the app has for them; with
-    it, the first batch brings the folder up to date with it. ``debounce_ms`` bounds how
-    long a burst of events is gathered into one batch; ``settle_ms`` is how long a file
-    must hold still before it is reported. ``backend`` picks the notifier (tests).
+    it, the first batch brings the folder up to date with it. A dict given is taken over, not
+    copied: the watcher goes on updating it, so the caller must not use it afterwards.
+    ``debounce_ms`` bounds how long a burst of events is gathered into one batch;
+    ``settle_ms`` is how long a file must hold still before it is reported. ``backend``
+    picks the notifier (tests).
 
     Anything going wrong in the thread, in the watching or in ``on_changes``, ends the
     watching quietly: the reader just stops live-reloading.
@@ -149,7 +154,9 @@ class FolderWatcher:
     ) -> None:
         self._folders = list(folders)
         self._on_changes = on_changes
-        self._initial = dict(known) if known is not None else None
+        # Not copied: at 10,000 files a copy is a second map of them all while the first
+        # look runs. A dict is taken over as it is (see _run): the caller hands it on.
+        self._initial: Mapping[str, Signature] | None = known
         self._debounce_ms = debounce_ms
         self._settle_ms = settle_ms
         self._backend: Backend = backend
@@ -232,13 +239,20 @@ class FolderWatcher:
             if self._initial is None:
                 self._known = dict.fromkeys(str(path) for path in discover(self._folders))
             else:
-                self._known = {
-                    path: signature
-                    for path, signature in self._initial.items()
-                    if self._locate(os.path.abspath(path)) is not None
-                }
-                # Copied into _known: a second map of every file is not kept for good.
-                self._initial = {}
+                initial, self._initial = self._initial, {}
+                if isinstance(initial, dict) and all(
+                    self._locate(os.path.abspath(path)) is not None for path in initial
+                ):
+                    # Every path is under a watched folder (as the index's always are): the
+                    # map itself becomes _known, and no second one is made.
+                    self._known = cast(dict[str, Signature | None], initial)
+                else:
+                    self._known = {
+                        path: signature
+                        for path, signature in initial.items()
+                        if self._locate(os.path.abspath(path)) is not None
+                    }
+                del initial
                 self._deliver(Batch(set(), rescan=True), stop)
             if first is not None and first.paths:
                 self._deliver(first, stop)
@@ -330,23 +344,10 @@ class FolderWatcher:
         gone: list[str] = []
         if batch.rescan:
             # Events were lost (or this is the first look): the whole folder is the batch.
-            found: set[str] = set()
-            for absolute, folder in self._roots[: len(self._folders)]:
-                # Names, each made a Path only in passing: at 10,000 files a list of Paths
-                # and a candidate per file were most of the reader's memory after its
-                # first frame (the first look is such a rescan), and stayed as its RSS.
-                for name in discover_names([folder]):
-                    each = Path(name)
-                    key = str(each)
-                    if key not in found:
-                        found.add(key)
-                        relative = each.relative_to(folder).parts
-                        path = os.path.join(absolute, *relative)
-                        # As the app knows it: nothing to report, so nothing to settle; a
-                        # write from now on raises an event (the watches are in place).
-                        if not _known_as(path, self._known.get(key)):
-                            candidates[key] = path
-            gone.extend(key for key in self._known if key not in found)
+            # Each name is compared as the walk lists it and dropped: at 10,000 files a
+            # list of them (or of Paths), a Path each and a set of every name found were
+            # most of what the watcher added to the reader's peak memory.
+            gone.extend(self._rescan(candidates))
         for named in batch.paths:
             located = self._locate(named)
             if located is None or not self._wanted(named):
@@ -396,6 +397,38 @@ class FolderWatcher:
 
         changes.sort(key=lambda change: change.path)
         return changes
+
+    def _rescan(self, candidates: dict[str, str]) -> list[str]:
+        """Put each file that differs from what is known in ``candidates``; the known gone.
+
+        A name is its file as discover() names it (the folder as given, then the relative
+        part), which is how the index's entries, and so ``_known``, name it.
+        """
+        roots = self._roots[: len(self._folders)]
+        # Only overlapping folders can name one file twice; the first root wins.
+        found: set[str] | None = set() if len(roots) > 1 else None
+        present = 0  # known files found: when all are, nothing is gone
+        for absolute, folder in roots:
+            top = str(folder)
+            for key in walk_names(top):
+                if found is not None:
+                    if key in found:
+                        continue
+                    found.add(key)
+                signature = self._known.get(key, _UNKNOWN)
+                if signature is not _UNKNOWN:
+                    present += 1
+                path = os.path.join(absolute, key[len(top) :].lstrip(os.sep))
+                # As the app knows it: nothing to report, so nothing to settle; a write
+                # from now on raises an event (the watches are in place).
+                if signature is _UNKNOWN or not _known_as(path, signature):
+                    candidates[key] = path
+        if present == len(self._known):
+            return []
+        # Some known file is gone (rare): a second walk, this time keeping every name.
+        if found is None:
+            found = {key for _, folder in roots for key in walk_names(str(folder))}
+        return [key for key in self._known if key not in found]
 
     @property
     def watch_count(self) -> int | None:

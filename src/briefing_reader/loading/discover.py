@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from operator import methodcaller
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def discover_names(paths: list[Path]) -> list[str]:
             # Ordered as Paths order (by component), not as strings ('a/b' before 'a-b'):
             # with the separator as NUL, which no name holds and every character follows,
             # strings compare as their lists of components do, without making the lists.
-            candidates = sorted(_walk(str(path)), key=methodcaller("replace", os.sep, "\0"))
+            candidates = sorted(walk_names(str(path)), key=methodcaller("replace", os.sep, "\0"))
         elif path.exists() or path.is_symlink():
             candidates = [str(path)]
         else:
@@ -47,33 +48,32 @@ def discover_names(paths: list[Path]) -> list[str]:
     return found
 
 
-def _walk(folder: str) -> list[str]:
-    """Every briefing file under ``folder``, by an explicit stack rather than recursion.
+def walk_names(folder: str) -> Iterator[str]:
+    """Every briefing file under ``folder``, unsorted, by an explicit stack, not recursion.
 
     os.walk recurses on Python 3.11: a tree 1,200 folders deep raised RecursionError.
     As os.walk did, a link to a folder is not followed (it cannot loop) and a folder that
     cannot be listed is skipped; whatever else is named *.yaml is taken, a FIFO, a device
-    or a broken link included, so that the library shows it as an error entry.
+    or a broken link included, so that the library shows it as an error entry. Each name
+    is yielded as it is listed: the live-reload watcher compares 10,000 of them with what
+    it knows without holding them (or a folder's listing) all at once.
     """
-    out: list[str] = []
     stack = [folder]
     while stack:
         root = stack.pop()
         try:
             with os.scandir(root) as listing:
-                entries = list(listing)
+                for entry in listing:
+                    name = entry.name
+                    if name.startswith("."):
+                        continue
+                    if _is_dir(entry):
+                        if name not in SKIP_DIRS and not entry.is_symlink():
+                            stack.append(entry.path)
+                    elif name.endswith(SUFFIXES):
+                        yield entry.path
         except OSError:
             continue
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            if _is_dir(entry):
-                if name not in SKIP_DIRS and not entry.is_symlink():
-                    stack.append(entry.path)
-            elif name.endswith(SUFFIXES):
-                out.append(entry.path)
-    return out
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
