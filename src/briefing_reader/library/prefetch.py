@@ -56,6 +56,12 @@ class Prefetch:
         self._batches: list[list[Entry]] = []  # told before anyone listened: replayed
         self._entries: list[Entry] = []  # the index's, as its chunks come
         self._index: Index | None = None
+        # Set once the index has come (or never will): before the child has written the
+        # cache, when it tells the index first (see _EARLY).
+        self._have_index = threading.Event()
+        # Set once the child is done with the cache: the texts are on disk, or came.
+        self._saved = threading.Event()
+        self._reap_when_read = False  # the reader thread reaps the child: see wait()
         self._reader = threading.Thread(target=self._read, name="prefetch", daemon=True)
         self._reader.start()
 
@@ -81,6 +87,17 @@ class Prefetch:
         return cls(pid, read_fd)
 
     def _read(self) -> None:
+        try:
+            self._read_messages()
+        finally:
+            self._have_index.set()
+            self._saved.set()
+            with self._lock:
+                reap = self._reap_when_read
+            if reap:
+                self._reap()
+
+    def _read_messages(self) -> None:
         with os.fdopen(self._fd, "rb") as stream:
             while True:
                 header = stream.read(_HEADER.size)
@@ -119,15 +136,27 @@ class Prefetch:
                         return
                     self._entries += rows
                     continue
+                if kind == _EARLY:
+                    early = _decode_early(payload, self._entries, self._saved)
+                    if early is None:
+                        return
+                    self._index = early
+                    self._have_index.set()
+                    continue
+                if self._index is not None:  # told early: only the texts may be left
+                    texts = _decode_texts(payload)
+                    if texts:  # the child could not write them: kept in memory instead
+                        self._index.pending_texts.update(texts)
+                    return
                 self._index = _decode(payload, self._entries)
                 return
 
     def ready(self) -> Index | None:
         """The index if the child has sent all of it already, else None. Never blocks: the
         reader's first frame can show a warm library whole."""
-        if self._reader.is_alive():
+        if not self._have_index.is_set():
             return None
-        self._reap()
+        self._reap_later()
         return self._index
 
     def told(self) -> list[Entry]:
@@ -138,12 +167,18 @@ class Prefetch:
         return [entry for batch in batches for entry in batch]
 
     def wait(
-        self, progress: Progress | None = None, partial: Partial | None = None
+        self,
+        progress: Progress | None = None,
+        partial: Partial | None = None,
+        *,
+        saved: bool = True,
     ) -> Index | None:
         """Block until the child is done (call it from a worker thread); None if it failed.
 
         ``progress`` and ``partial`` are called from the prefetch's own thread, as the
-        child tells (what it told before is told at once, from this one).
+        child tells (what it told before is told at once, from this one). ``saved=False``
+        returns as soon as the index has come, while the child may still be writing the
+        cache (a few hundred milliseconds at 10,000); the index's texts wait for that.
         """
         with self._lock:
             self._progress = progress
@@ -159,12 +194,27 @@ class Prefetch:
                         break
                 for batch in batches:
                     partial(batch)
-        self._reader.join()
-        self._reap()
+        if saved:
+            self._reader.join()
+            self._reap()
+        else:
+            self._have_index.wait()
+            self._reap_later()
         return self._index
 
+    def _reap_later(self) -> None:
+        """Reap the child now if it is done, else when the reader thread has read it all."""
+        with self._lock:
+            self._reap_when_read = True
+        if not self._reader.is_alive():
+            self._reap()
+
     def cancel(self) -> None:
-        """Stop the child (the reader is quitting before the index came)."""
+        """Stop the child (the reader is quitting before the index came); one that is
+        writing the cache is let finish, and reaped by the reader thread."""
+        if self._index is not None and not self._saved.is_set():
+            self._reap_later()
+            return
         if not self._done:
             with contextlib.suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
@@ -185,6 +235,37 @@ def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
         return Index(entries, IndexStats._make(stats), texts=texts, texts_path=texts_path)
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return None
+
+
+class _SavingIndex(Index):
+    """An index told before the child wrote its cache: its texts are read from there (or
+    come from the child) once the child is done with it."""
+
+    saved: threading.Event
+
+    def texts(self) -> list[str]:
+        self.saved.wait()
+        return super().texts()
+
+
+def _decode_early(payload: bytes, entries: list[Entry], saved: threading.Event) -> Index | None:
+    try:
+        count, stats, texts_path = pickle.loads(payload)
+        if count != len(entries):
+            return None
+        index = _SavingIndex(entries, IndexStats._make(stats), texts_path=texts_path)
+    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return None
+    index.saved = saved
+    return index
+
+
+def _decode_texts(payload: bytes) -> dict[str, str]:
+    try:
+        _, _, texts, _ = pickle.loads(payload)
+    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return {}
+    return texts if isinstance(texts, dict) else {}
 
 
 def _decode_entries(payload: bytes) -> list[Entry] | None:
@@ -212,6 +293,7 @@ _HEADER = struct.Struct("<cQQ")
 _PROGRESS = b"p"
 _PARTIAL = b"e"
 _ROWS = b"r"
+_EARLY = b"x"  # the index's stats, its rows sent: before the child writes the cache
 _INDEX = b"i"
 
 
@@ -238,10 +320,27 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
                 send(_PARTIAL, _encode_entries(entries, pool))
                 out.flush()
 
-            index = Index.load(folders, use_cache=use_cache, progress=progress, partial=partial)
+            def send_rows(entries: list[Entry]) -> None:
+                for start in range(0, len(entries), CHUNK_ROWS):
+                    send(_ROWS, _encode_entries(entries[start : start + CHUNK_ROWS], pool))
+
+            told_early = False
+
+            def saving(early: Index) -> None:
+                # The reader lists the whole library now; the cache is written after.
+                nonlocal told_early
+                send_rows(list(early.entries))
+                told = (len(early), tuple(early.stats), early.texts_path)
+                send(_EARLY, pickle.dumps(told, protocol=pickle.HIGHEST_PROTOCOL))
+                out.flush()
+                told_early = True
+
+            index = Index.load(
+                folders, use_cache=use_cache, progress=progress, partial=partial, saving=saving
+            )
             entries = list(index.entries)
-            for start in range(0, len(entries), CHUNK_ROWS):
-                send(_ROWS, _encode_entries(entries[start : start + CHUNK_ROWS], pool))
+            if not told_early:
+                send_rows(entries)
             stats = (len(entries), tuple(index.stats), index.pending_texts, index.texts_path)
             send(_INDEX, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:

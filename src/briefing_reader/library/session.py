@@ -140,7 +140,8 @@ class LibrarySession:
         meanwhile. Raises what :meth:`Index.load` raises.
         """
         prefetch = self.prefetch
-        index = prefetch.wait(progress, partial) if prefetch is not None else None
+        # Not waiting for the child to write the cache: the list fills that much sooner.
+        index = prefetch.wait(progress, partial, saved=False) if prefetch is not None else None
         if self.closing:
             return None
         if index is None:  # no child process, or it failed: index here
