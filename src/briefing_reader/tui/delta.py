@@ -342,11 +342,23 @@ def update_patches(update: CompositorUpdate, frame: Frame) -> Iterator[tuple[int
             yield y, x, frame.cells(segment for strip in line for segment in strip)
     elif isinstance(update, ChopsUpdate):
         for y, x1, x2 in update.spans:
+            # Chops that meet (a row's widgets, side by side) are one patch: one cursor
+            # move, and the unchanged cells between their changes are judged as one row's.
+            start = 0
+            cells: list[Cell] = []
             for end, (x, strip) in zip(update.chop_ends[y], update.chops[y].items(), strict=False):
                 # The chops Textual's ChopsUpdate.render_segments writes, cut where it cuts.
                 if strip is None or x > x2 or end <= x1:
                     continue
-                yield y, x, crop(frame.cells(strip), min(end, x2) - x)
+                chop = crop(frame.cells(strip), min(end, x2) - x)
+                if cells and start + len(cells) == x:
+                    cells.extend(chop)
+                    continue
+                if cells:
+                    yield y, start, cells
+                start, cells = x, list(chop)
+            if cells:
+                yield y, start, cells
     else:  # pragma: no cover - FrameDeltaApp passes only these two
         raise TypeError(f"not a full-screen compositor update: {update!r}")
 
