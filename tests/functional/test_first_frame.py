@@ -41,3 +41,19 @@ def test_the_librarys_title_is_sent_once_already_focused(tmp_path: Path) -> None
     assert status == 0
     start = seen[: seen.index(b"Quit")]
     assert start.count(b" Library ") == 1, start.count(b" Library ")
+
+
+def test_the_librarys_footer_keys_come_with_the_first_frame_once(tmp_path: Path) -> None:
+    # They came a frame later, after a footer of the hidden filter line's keys ("/ Search"
+    # alone), and each recompose sent them again: ~500 B more at 80x24.
+    folder = write_library(tmp_path / "lib")
+    status, seen = reader_on_pty(str(folder), until=quiet_after_the_footer())
+    assert status == 0
+    assert seen.count(b" Search") == 1, seen.count(b" Search")
+    assert seen.count(b" Filter") == 1, seen.count(b" Filter")
+
+
+def test_the_readers_footer_keys_are_sent_once() -> None:
+    status, seen = reader_on_pty(str(BUNDLED), until=quiet_after_the_footer())
+    assert status == 0
+    assert seen.count(b" Help") == 1, seen.count(b" Help")

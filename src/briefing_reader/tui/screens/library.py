@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from briefing_reader.keys import LIBRARY
 from briefing_reader.library.index import Entry, Index
@@ -29,6 +29,7 @@ from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.screens.briefing import BriefingScreen
+from briefing_reader.tui.widgets.footer import PromptFooter
 from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.preview import Preview
@@ -50,6 +51,9 @@ class LibraryScreen(Screen[None]):
     """The list of briefings, and beside it (when wide) a preview of the highlighted one."""
 
     BINDINGS = bindings(LIBRARY)
+    # The list, not Textual's first focusable widget (the hidden filter line): the footer
+    # shows the keys of what has focus, and composed the filter's first, then the list's.
+    AUTO_FOCUS = "#library-list"
 
     HELP_GROUP = "The library"
 
@@ -78,6 +82,9 @@ class LibraryScreen(Screen[None]):
         self.session.search_sources = sources
 
     def compose(self) -> ComposeResult:
+        # Before the children mount, so that the first layout has the preview or not: set in
+        # on_mount, the preview came in a second frame, its box and text ~5 KB at 200x60.
+        self._apply_size(self.app.size.width)
         with Container(id="library"):
             with Vertical(id="library-side"):
                 yield Static(self._status(), id="library-status")
@@ -93,14 +100,13 @@ class LibraryScreen(Screen[None]):
                 )
                 yield LibraryList(self.view, id="library-list")
             yield Preview(id="library-preview")
-        yield Footer(compact=True)
+        yield PromptFooter(compact=True)
 
     @property
     def list(self) -> LibraryList:
         return self.query_one(LibraryList)
 
     def on_mount(self) -> None:
-        self._apply_size(self.app.size.width)
         # At once, not Widget.focus's later: that came after the first frame, and the list's
         # border and title were sent a second time, focused.
         self.set_focus(self.list, scroll_visible=False)
