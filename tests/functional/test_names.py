@@ -17,7 +17,7 @@ import pytest
 from textual.command import CommandList
 from textual.widgets import Static
 
-from briefing_reader.library.index import Entry
+from briefing_reader.library.index import Entry, problem_field
 from briefing_reader.loading import load_file
 from briefing_reader.tui.app import BriefingApp, make_app
 from briefing_reader.tui.screens.problems import ProblemsScreen
@@ -110,7 +110,9 @@ POISON = Entry(
     mtime_ns=1,
     error_count=1,
     warning_count=0,
-    first_problem="/nowhere/p\x1b]0;pwned\x07.yaml:1:1: error: \x1b[2Jboom",
+    problem=problem_field(
+        "/nowhere/poisoned.yaml", "/nowhere/p\x1b]0;pwned\x07.yaml:1:1: error: \x1b[2Jboom"
+    ),
     id="poisoned",
     title="Title \x1b]0;pwned\x07 here",
     subject="Subj\x1b[2J",

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from briefing_reader.library import index as index_module
-from briefing_reader.library.index import HEAD_ROWS, Entry, Index, _Row
+from briefing_reader.library.index import HEAD_ROWS, Entry, Index, _Row, problem_field
 from briefing_reader.library.view import LibraryView
 from tests.unit.test_library import make_library
 
@@ -98,7 +98,7 @@ def _entry(number: int, folder: str) -> Entry:
         mtime_ns=1_600_000_000_000_000_000 + number,
         error_count=number % 4,
         warning_count=number % 2,
-        first_problem=problem,
+        problem=problem_field(path, problem),
         source=None if broken else f"{folder}/sources/article-{number % 3}.txt",
         id=None if broken else f"b-{number}",
         title=None if broken else f"Company {number % 97}: \u00e9t\u00e9 {number}",
@@ -118,8 +118,12 @@ def test_a_cache_of_ten_thousand_entries_comes_back_exactly_sharing_what_they_sh
     # Odd names too: a path starting with ':' (as the problem's location separator does)
     # and a lone surrogate, as an undecodable file name gives.
     odd = [
-        entries[0]._replace(path=":odd.yaml", first_problem=":odd.yaml:1:1: error: x"),
-        entries[1]._replace(path=f"{folder}/\udcff.yaml", first_problem="\0 oops"),
+        entries[0]._replace(
+            path=":odd.yaml", problem=problem_field(":odd.yaml", ":odd.yaml:1:1: error: x")
+        ),
+        entries[1]._replace(
+            path=f"{folder}/\udcff.yaml", problem=problem_field(f"{folder}/\udcff.yaml", "\0 oops")
+        ),
     ]
     entries[:2] = odd
     rows = [_Row(e.path, e, (10, 1_500_000_000_000_000_000)) for e in entries]

@@ -513,7 +513,7 @@ def entry(
         tags=tags,
         error_count=0,
         warning_count=0,
-        first_problem=None,
+        problem=None,
     )
 
 

@@ -21,7 +21,7 @@ def entry(
         mtime_ns=0,
         error_count=0,
         warning_count=0,
-        first_problem=None,
+        problem=None,
         id=f"{name}-id" if briefing_id == "" else briefing_id,
         title=title,
         subject=subject,

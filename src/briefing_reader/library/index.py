@@ -83,7 +83,9 @@ class Entry(NamedTuple):
     mtime_ns: int
     error_count: int
     warning_count: int
-    first_problem: str | None  # "path:line:col: error: message", errors before warnings
+    # first_problem without the path it starts with (see problem_field): many briefings
+    # quoting one article share the rest of it, one object for all of them.
+    problem: str | None
     source: str | None = None  # the source article's path, when the briefing names one
     id: str | None = None  # None when the file could not be understood at all
     title: str | None = None
@@ -92,6 +94,27 @@ class Entry(NamedTuple):
     dateline: str | None = None
     date: str | None = None  # YYYY-MM-DD, the article's publication date
     tags: tuple[str, ...] = ()
+
+    @property
+    def first_problem(self) -> str | None:
+        """ "path:line:col: error: message", errors before warnings; None without one."""
+        problem = self.problem
+        if problem is None or not problem.startswith(_WHOLE):
+            return problem if problem is None else self.path + problem
+        return problem[1:]
+
+
+def problem_field(path: str, first_problem: str | None) -> str | None:
+    """What Entry.problem holds for ``first_problem`` of the file ``path``.
+
+    The path it starts with is left out (at 10,000 entries the paths were a quarter of the
+    problems' memory, and the rest repeats); a problem not starting with it is marked whole.
+    """
+    if first_problem is None:
+        return None
+    if first_problem.startswith(path + ":"):
+        return first_problem[len(path) :]
+    return _WHOLE + first_problem
 
 
 # The fields of Entry taken from the briefing, by name.
@@ -332,7 +355,7 @@ def _build_row(name: str, stamp: Stamp, cache: SourceCache) -> _Row:
         mtime_ns=mtime_ns,
         error_count=len(errors),
         warning_count=len(warnings),
-        first_problem=str(first) if first else None,
+        problem=problem_field(name, str(first)) if first else None,
         source=source_name,
         **own,
     )
@@ -618,8 +641,11 @@ def _settled(row: _Row, racy: int) -> bool:
 # column a JSON list, in Entry's order, checked against Entry's types when read back (one
 # set of the types in a column). A column of values many briefings share (a source
 # article, a subject, a tag set) is stored as [distinct values, one index per row], and its
-# rows share one object for each. first_problem is stored without the path it starts with.
+# rows share one object for each. first_problem is stored as Entry.problem holds it.
 POOLED = frozenset({"source", "subject", "period", "dateline", "date", "tags"})
+# Held as one object for equal values in memory (the cache read's pool, the prefetch's pipe):
+# the pooled columns, and the problems, which repeat when briefings quote one article.
+SHARED = POOLED | {"problem"}
 
 
 def _json_types(hint: object) -> frozenset[type]:
@@ -644,9 +670,9 @@ _COLUMNS: tuple[tuple[str, frozenset[type], bool], ...] = (
     ("source mtime_ns", frozenset({int}), False),
 )
 _PATH = Entry._fields.index("path")
-_PROBLEM = Entry._fields.index("first_problem")
-# Marks a first_problem stored whole: one that does not start with its entry's path (a path
-# holds no NUL, so a problem never starts with one).
+_PROBLEM = Entry._fields.index("problem")
+# Marks a problem held whole: one that does not start with its entry's path (a path holds
+# no NUL, so a problem never starts with one).
 _WHOLE = "\0"
 _INT, _STR = frozenset({int}), frozenset({str})
 
@@ -668,12 +694,7 @@ def _rows_to_columns(rows: list[_Row]) -> list[Any]:
 
 
 def _cells(row: _Row) -> tuple[Any, ...]:
-    entry = row.entry
-    problem = entry.first_problem
-    if problem is not None:
-        own = entry.path + ":"
-        problem = problem[len(entry.path) :] if problem.startswith(own) else _WHOLE + problem
-    return (*entry[:_PROBLEM], problem, *entry[_PROBLEM + 1 :], *row.source_stamp)
+    return (*row.entry, *row.source_stamp)
 
 
 def _rows_from_columns(raw: object, pool: dict[Any, Any]) -> list[_Row] | None:
@@ -707,12 +728,7 @@ def _rows_from_columns(raw: object, pool: dict[Any, Any]) -> list[_Row] | None:
     if len({len(column) for column in columns}) != 1:
         return None
     paths, problems = columns[_PATH], columns[_PROBLEM]
-    columns[_PROBLEM] = [
-        problem
-        if problem is None
-        else (problem[1:] if problem.startswith(_WHOLE) else path + problem)
-        for path, problem in zip(paths, problems, strict=True)
-    ]
+    columns[_PROBLEM] = list(map(pool.setdefault, problems, problems))
     entries = entries_from_columns(columns[: len(Entry._fields)])
     # _Row._make in C, as entries_from_columns makes its entries.
     stamps = zip(columns[-2], columns[-1], strict=True)

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 
 from briefing_reader.library.index import (
-    POOLED,
+    SHARED,
     Entry,
     Index,
     IndexStats,
@@ -276,14 +276,14 @@ def _decode_entries(payload: bytes) -> list[Entry] | None:
 
 
 def _encode_entries(entries: list[Entry], pool: dict[object, object]) -> bytes:
-    """Entries as marshal data, by column, each shared value (see POOLED) one object."""
+    """Entries as marshal data, by column, each shared value (see SHARED) one object."""
     columns = list(zip(*entries, strict=True))
     for at in _SHARED if entries else ():
         columns[at] = tuple(map(pool.setdefault, columns[at], columns[at]))
     return marshal.dumps(columns)
 
 
-_SHARED = [at for at, name in enumerate(Entry._fields) if name in POOLED]
+_SHARED = [at for at, name in enumerate(Entry._fields) if name in SHARED]
 # Entries per chunk of the index: big enough that a chunk costs little more than its rows.
 CHUNK_ROWS = 2000
 
