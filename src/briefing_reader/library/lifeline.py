@@ -18,6 +18,7 @@ import threading
 import time
 
 _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_M_ARENA_MAX = -8  # <malloc.h>
 
 
 def die_with_parent(parent: int | None = None) -> None:
@@ -37,6 +38,25 @@ def die_with_parent(parent: int | None = None) -> None:
         return
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+def one_malloc_arena() -> None:
+    """Have every thread started from now on allocate from glibc's main arena (else nothing).
+
+    glibc gives each new thread an arena of its own; the reader's threads (the prefetch's
+    reader, Textual's, the watcher) allocate under the interpreter lock, so they gain no
+    speed from them, and the memory each keeps freed but not returned was about 1 MiB of
+    the warm reader's peak at 10,000 briefings. Call it before the first thread starts.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # no libc to load, or not glibc (musl has no mallopt)
+        return
+    mallopt(_M_ARENA_MAX, 1)
 
 
 def exit_with(owner: int) -> None:

@@ -35,7 +35,7 @@ from briefing_reader.library.index import (
     Progress,
     entries_from_columns,
 )
-from briefing_reader.library.lifeline import die_with_parent
+from briefing_reader.library.lifeline import die_with_parent, one_malloc_arena
 
 
 class Prefetch:
@@ -84,6 +84,8 @@ class Prefetch:
             die_with_parent(parent)
             _child(folders, use_cache, write_fd)
         os.close(write_fd)
+        # Here, in the reader, before its first thread (ours, next) and Textual's.
+        one_malloc_arena()
         return cls(pid, read_fd)
 
     def _read(self) -> None:
