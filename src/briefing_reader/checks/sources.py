@@ -29,7 +29,7 @@ from briefing_reader.text import clean
 
 MAX_SOURCE_BYTES = 4 * 1024 * 1024
 # Excerpts remembered per article (SourceCache.contains): some 100 bytes each.
-_MAX_EXCERPTS = 20_000
+_MAX_EXCERPTS = 4096
 
 
 class SourceError(ValueError):
