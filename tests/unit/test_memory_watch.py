@@ -80,3 +80,21 @@ def test_a_known_map_is_taken_over_not_copied(tmp_path: Path) -> None:
         assert watcher._known is known
     finally:
         watcher.stop()
+
+
+def test_the_index_entries_themselves_serve_as_what_is_known(tmp_path: Path) -> None:
+    """No (size, mtime) pair is made per file: an entry's own fields are compared."""
+    from briefing_reader.library.index import Entry
+
+    same = tmp_path / "same.yaml"
+    same.write_text(BRIEFING)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(BRIEFING)
+    stat = same.stat()
+    watcher = FolderWatcher([tmp_path], lambda changes: None, settle_ms=1)
+    watcher._known = {
+        str(same): Entry(str(same), stat.st_size, stat.st_mtime_ns, 0, 0, None),
+        str(changed): Entry(str(changed), 1, 1, 0, 0, None),  # an older version
+    }
+    assert rescan(watcher, [tmp_path]) == [Change("modified", changed)]
+    assert rescan(watcher, [tmp_path]) == []  # now known by its signature

@@ -57,7 +57,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from stat import S_ISDIR
-from typing import Literal, NamedTuple, cast
+from typing import Literal, NamedTuple, Protocol, cast
 
 from briefing_reader.loading.discover import SKIP_DIRS, SUFFIXES, discover, walk_names
 
@@ -67,6 +67,19 @@ logger = logging.getLogger(__name__)
 
 Kind = Literal["added", "modified", "deleted"]
 Signature = tuple[int, int]
+
+
+class Stamped(Protocol):
+    """What has a file's signature: the index's entries (no (size, mtime) pair made each)."""
+
+    @property
+    def size(self) -> int: ...
+    @property
+    def mtime_ns(self) -> int: ...
+
+
+# What the watcher knows of a file: a signature, or an entry holding one.
+Known = Signature | Stamped
 Backend = Literal["auto", "inotify", "watchfiles"]
 
 # A writer that keeps a file changing for longer than this is reported anyway: the app shows
@@ -131,8 +144,9 @@ class FolderWatcher:
     ``on_changes`` **on the watcher thread**: marshal it to the UI (Textual's
     ``call_from_thread``). Events arriving while it runs are kept for the next batch.
 
-    ``known`` maps paths (as discovered) to the (size, mtime_ns) the app has for them; with
-    it, the first batch brings the folder up to date with it. A dict given is taken over, not
+    ``known`` maps paths (as discovered) to the (size, mtime_ns) the app has for them, or
+    to what holds them as ``size`` and ``mtime_ns`` (the index's entries); with it, the first
+    batch brings the folder up to date with it. A dict given is taken over, not
     copied: the watcher goes on updating it, so the caller must not use it afterwards.
     ``debounce_ms`` bounds how long a burst of events is gathered into one batch;
     ``settle_ms`` is how long a file must hold still before it is reported. ``backend``
@@ -147,7 +161,7 @@ class FolderWatcher:
         folders: list[Path],
         on_changes: Callable[[list[Change]], None],
         *,
-        known: Mapping[str, Signature] | None = None,
+        known: Mapping[str, Known] | None = None,
         debounce_ms: int = 150,
         settle_ms: int = 100,
         backend: Backend = "auto",
@@ -156,7 +170,7 @@ class FolderWatcher:
         self._on_changes = on_changes
         # Not copied: at 10,000 files a copy is a second map of them all while the first
         # look runs. A dict is taken over as it is (see _run): the caller hands it on.
-        self._initial: Mapping[str, Signature] | None = known
+        self._initial: Mapping[str, Known] | None = known
         self._debounce_ms = debounce_ms
         self._settle_ms = settle_ms
         self._backend: Backend = backend
@@ -166,7 +180,7 @@ class FolderWatcher:
         # in case the platform's notifier reports paths through symlinks resolved.
         self._roots: list[tuple[str, Path]] = []
         # str(folder / relative part) -> signature last reported (None: not yet looked at).
-        self._known: dict[str, Signature | None] = {}
+        self._known: dict[str, Known | None] = {}
         self._inotify: _Inotify | None = None
 
     @property
@@ -245,7 +259,7 @@ class FolderWatcher:
                 ):
                     # Every path is under a watched folder (as the index's always are): the
                     # map itself becomes _known, and no second one is made.
-                    self._known = cast(dict[str, Signature | None], initial)
+                    self._known = cast(dict[str, Known | None], initial)
                 else:
                     self._known = {
                         path: signature
@@ -388,7 +402,7 @@ class FolderWatcher:
             signature = signatures[path]
             if key not in self._known:
                 kind: Kind = "added"
-            elif signature is None or self._known[key] != signature:
+            elif signature is None or _stamp(self._known[key]) != signature:
                 kind = "modified"
             else:
                 continue
@@ -637,8 +651,17 @@ def _signature(path: str) -> Signature | None:
     return (stat.st_size, stat.st_mtime_ns)
 
 
-def _known_as(path: str, signature: Signature | None) -> bool:
-    """Whether ``path`` is a file (not a folder) with ``signature``, as last reported."""
+def _stamp(known: Known | None) -> Signature | None:
+    # Not isinstance: an entry is a tuple too (a NamedTuple), a signature a plain one.
+    if known is None or type(known) is tuple:
+        return known
+    stamped = cast(Stamped, known)
+    return (stamped.size, stamped.mtime_ns)
+
+
+def _known_as(path: str, known: Known | None) -> bool:
+    """Whether ``path`` is a file (not a folder) with the signature known, as last reported."""
+    signature = _stamp(known)
     if signature is None:
         return False
     try:
