@@ -44,7 +44,6 @@ A file caught mid-write is not reported until its size and mtime hold still for
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import errno
 import importlib.util
 import logging
@@ -505,7 +504,9 @@ class _Inotify:
             return False
         if cls._libc is None:
             try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+                # The process's own symbols, libc's among them: find_library("c") ran
+                # `ldconfig -p` in a subprocess and read its whole listing, in the reader.
+                libc = ctypes.CDLL(None, use_errno=True)
                 libc.inotify_init1.argtypes = [ctypes.c_int]
                 libc.inotify_add_watch.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_uint32]
                 libc.inotify_rm_watch.argtypes = [ctypes.c_int, ctypes.c_int]
