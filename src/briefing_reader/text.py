@@ -34,9 +34,9 @@ _TABLE[0x7F] = "\u2421"
 _TABLE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
 _TABLE.update({ord(ch): "\ufffd" for ch in _INVISIBLE})
 # Tag characters are invisible and can smuggle hidden text; lone surrogates (a YAML
-# "\ud800" escape with the pure-Python parser) cannot even be written to a terminal.
-_TABLE.update({code: "\ufffd" for code in range(0xE0000, 0xE0080)})
-_TABLE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
+# "\ud800" escape with the pure-Python parser) cannot even be written to a terminal. A
+# pattern, not 2,176 more entries in each table (about 0.3 MB of memory for the three).
+_RANGES = re.compile("[\ud800-\udfff\U000e0000-\U000e007f]")
 _TABLE[ord("\t")] = " "
 _TABLE[0x2028] = "\n"  # line/paragraph separators are line breaks, not controls
 _TABLE[0x2029] = "\n"
@@ -74,10 +74,10 @@ def clean(text: str, *, multiline: bool = False) -> str:
     if multiline and text.replace("\n", "").isprintable():
         return _TRAILING.sub("\n", text).strip()
     if multiline:
-        out = text.replace("\r\n", "\n").translate(_MULTILINE_TABLE)
+        out = _RANGES.sub("\ufffd", text.replace("\r\n", "\n").translate(_MULTILINE_TABLE))
         return _TRAILING.sub("\n", out).strip()
     out = text.replace("\r\n", "\n").replace("\n", " ").replace("\r", " ")
-    out = out.translate(_TABLE).replace("\u2028", " ").replace("\u2029", " ")
+    out = _RANGES.sub("\ufffd", out.translate(_TABLE)).replace("\u2028", " ").replace("\u2029", " ")
     return _SPACES.sub(" ", out).strip()
 
 
@@ -90,4 +90,4 @@ def clean_name(name: str | os.PathLike[str]) -> str:
     is already clean comes back unchanged, so cleaning twice is harmless.
     """
     text = os.fspath(name)
-    return text if text.isprintable() else text.translate(_NAME_TABLE)
+    return text if text.isprintable() else _RANGES.sub("\ufffd", text.translate(_NAME_TABLE))
