@@ -37,7 +37,6 @@ from briefing_reader.text import clean_name
 from briefing_reader.tui.delta import FrameDeltaApp
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import ScreenNews
-from briefing_reader.tui.screens.briefing import BriefingScreen
 
 
 def _keyed_actions() -> type[Provider]:
@@ -252,6 +251,10 @@ class BriefingApp(FrameDeltaApp[None]):
     def get_default_screen(self) -> Screen[Any]:
         if self._library is not None:
             return self._library()
+        # Here: a library's first frame needs none of the reader's screen (about 0.4 MB of
+        # modules: its panes, the evidence checks, the reader's search).
+        from briefing_reader.tui.screens.briefing import BriefingScreen
+
         return BriefingScreen(self.entries, files=self.briefing_files)
 
     @on(ScreenNews)

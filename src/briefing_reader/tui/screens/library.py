@@ -28,7 +28,6 @@ from briefing_reader.library.view import LibraryView
 from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
-from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.footer import PromptFooter
 from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
 from briefing_reader.tui.widgets.library_list import LibraryList
@@ -232,6 +231,8 @@ class LibraryScreen(Screen[None]):
         self.open_at(message.position)
 
     def open_at(self, position: int, *, first_hit: bool = False) -> None:
+        from briefing_reader.tui.screens.briefing import BriefingScreen  # see BriefingApp
+
         session = self.session
         screen = BriefingScreen(
             session.listed_briefings(), index=position, library=session, files=session.files
