@@ -28,7 +28,7 @@ from briefing_reader.library.view import LibraryView
 from briefing_reader.text import clean_name
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
-from briefing_reader.tui.widgets.footer import PromptFooter
+from briefing_reader.tui.widgets.footer import CompactFooter
 from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
 from briefing_reader.tui.widgets.library_list import LibraryList
 from briefing_reader.tui.widgets.preview import Preview
@@ -99,7 +99,7 @@ class LibraryScreen(Screen[None]):
                 )
                 yield LibraryList(self.view, id="library-list")
             yield Preview(id="library-preview")
-        yield PromptFooter(compact=True)
+        yield CompactFooter(compact=True)
 
     @property
     def list(self) -> LibraryList:
@@ -215,7 +215,10 @@ class LibraryScreen(Screen[None]):
         preview = self.query_one(Preview)
         preview.show(entry)
         if entry is not None and entry.id is not None:
-            self._load_preview(entry)
+            # After the frame that shows the cursor's move (or the first titles): the load
+            # imports the loader and parses in a thread that holds the interpreter's lock,
+            # and began before the first frame, which then came ~50 ms later.
+            self.call_after_refresh(self._load_preview, entry)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _load_preview(self, entry: Entry) -> None:
