@@ -206,9 +206,22 @@ def test_a_reload_merges_added_changed_and_removed_entries(tmp_path: Path) -> No
     assert session.apply_reload({"c": None}) == ReloadResult(open_removed=True)
 
 
-def test_a_reload_before_the_index_is_ignored(tmp_path: Path) -> None:
+def test_a_reload_before_the_index_is_read_again_once_the_index_comes(tmp_path: Path) -> None:
+    # The index may have read the file before the change, or mid-write: a briefing saved as
+    # the reader started stayed "file is empty" in the list until its next change.
     session = LibrarySession([tmp_path], ReadState(tmp_path / "read.json"))
-    assert session.apply_reload({"a": None}) is None
+    bolt = entry("b", "Bolt", date="2024-01-01")
+    assert session.apply_reload({"a": None, "b": (bolt, "")}) is None
+    assert not session.reload_due  # nothing to merge into yet: no rebuild loop
+    from briefing_reader.library.watch import Change
+
+    session.queue_reload([Change("deleted", Path("b"))])  # told since: newer, kept
+    session.take_reload()  # ... and under way: its rebuild ends in apply_reload
+    session.apply_reload({"b": None})
+    session.set_index(Index(ENTRIES, texts={}))
+    assert session.reload_due
+    assert {str(c.path): c.kind for c in session.take_reload()} == {"a": "deleted", "b": "deleted"}
+    assert not session.reload_due
 
 
 def test_rebuild_reads_changed_files_and_reports_deleted_ones(tmp_path: Path) -> None:

@@ -126,6 +126,9 @@ class LibrarySession:
         # change once).
         self._pending: dict[str, Change] = {}
         self._rebuilding = False
+        # Files reread before the index came: the index may have read them before the change
+        # (mid-write, even), so they are read again once it has come.
+        self._before_index: dict[str, Change] = {}
 
     # --- indexing --------------------------------------------------------------------------
 
@@ -186,11 +189,15 @@ class LibrarySession:
         return True
 
     def set_index(self, index: Index) -> None:
+        """Take ``index``; files reloaded before it came are due again (see reload_due)."""
         self.index = index
         self.indexing = None
         self._search = None
         self._partial = {}
         self.view.set_entries(index.entries)
+        for path, change in self._before_index.items():
+            self._pending.setdefault(path, change)  # a change told since is newer
+        self._before_index.clear()
 
     def close(self) -> None:
         """The library is closing: stop indexing and watching."""
@@ -405,12 +412,19 @@ class LibrarySession:
         return rebuilt
 
     def apply_reload(self, rebuilt: Rebuilt) -> ReloadResult | None:
-        """Merge ``rebuilt`` into the index and the view; None before the index is read.
+        """Merge ``rebuilt`` into the index and the view; None before the index is read,
+        and then those files are read again once it is (a file the index read mid-write, as
+        the change was told, stayed broken: a user editing a briefing as the reader starts).
 
         Ends the rebuild under way, if any: see :attr:`reload_due` for what waits.
         """
         self._rebuilding = False
         if self.index is None:
+            from briefing_reader.library.watch import Change
+
+            for path, result in rebuilt.items():
+                gone = result is None
+                self._before_index[path] = Change("deleted" if gone else "modified", Path(path))
             return None
         entries = {entry.path: entry for entry in self.index.entries}
         texts: dict[str, str] = {}

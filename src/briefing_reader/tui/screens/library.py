@@ -162,6 +162,8 @@ class LibraryScreen(Screen[None]):
     def _indexed(self, index: Index) -> None:
         keep = self._kept_path()
         self.session.set_index(index)
+        if self.session.reload_due:  # files changed while the index was read
+            self._rebuild(self.session.take_reload())
         self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
         # After the full list is drawn: the preview parses a briefing (and so first imports
