@@ -115,14 +115,22 @@ def library_app(folder: Path, **options: object) -> BriefingApp:
 
 
 async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
-    """Wait for every worker (a newer preview cancels an older one: that is no failure)."""
+    """Wait for every worker, those started meanwhile too (a newer preview cancels an older
+    one: that is no failure).
+
+    A worker can start another as it ends (the index re-reads files changed before it came,
+    a rebuild starts the next): waiting only for those running at the call let a test press
+    keys before the list settled (test_the_open_briefing_reloads_keeping_pane_and_item
+    opened the wrong briefing on a busy machine).
+    """
     while True:
         try:
             await app.workers.wait_for_complete()
         except WorkerCancelled:
             continue
-        break
-    await pilot.pause()
+        await pilot.pause()
+        if all(worker.is_finished for worker in app.workers):
+            break
 
 
 async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
