@@ -467,6 +467,8 @@ async def test_added_changed_and_deleted_files_update_the_list(library: Path) ->
 async def test_the_open_briefing_reloads_keeping_pane_and_item(library: Path) -> None:
     app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
+        # Once loaded: the race of a save with the index is the test below's.
+        await loaded(app, pilot)
         path = library / "delta.yaml"
         more = "open_questions:\n" + "".join(
             f"  - {{question: Question {n}?}}\n" for n in range(1, 4)
@@ -485,6 +487,52 @@ async def test_the_open_briefing_reloads_keeping_pane_and_item(library: Path) ->
         assert briefing.open_questions[0].question == "Question one (edited)?"
         pane = app.focused
         assert isinstance(pane, Pane) and pane.number == 4 and pane.cursor == 2
+
+
+async def test_a_file_read_mid_write_as_the_reader_starts_takes_the_first_row_once_read_again(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index reads delta (the newest) as it is saved, empty, so Bolt heads the list; the
+    # save is reported before the index comes, and delta is read again once it has. The
+    # cursor, never moved, must then be on delta, the first row: it stayed on Bolt, now the
+    # second (stop 21's CI: enter opened Bolt in
+    # test_the_open_briefing_reloads_keeping_pane_and_item).
+    import threading
+
+    from briefing_reader.library.session import LibrarySession
+    from briefing_reader.library.watch import Change
+
+    path = library / "delta.yaml"
+    full = path.read_text()
+    write(path, "")
+    read, go = threading.Event(), threading.Event()
+    load_index = LibrarySession.load_index
+
+    def slow_load_index(self: LibrarySession, *args: object, **kwargs: object) -> object:
+        index = load_index(self, *args, **kwargs)  # type: ignore[arg-type]
+        read.set()
+        go.wait(10)
+        return index
+
+    monkeypatch.setattr(LibrarySession, "load_index", slow_load_index)
+    app = library_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        while not read.is_set():
+            await pilot.pause(0.01)
+        write(path, full)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen._reload([Change("modified", path)])
+        for worker in [worker for worker in app.workers if worker.group == "reload"]:
+            await worker.wait()
+        go.set()
+        await settle(app, pilot)
+        assert titles(screen)[:2] == ["Delta Freight cuts routes", "Bolt Mining expands north"]
+        assert screen.list.cursor == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BriefingScreen)
+        assert app.screen.loaded.path.name == "delta.yaml"
 
 
 async def test_a_file_caught_mid_write_is_read_again(

@@ -163,7 +163,7 @@ class LibraryScreen(Screen[None]):
         keep = self._kept_path()
         self.session.set_index(index)
         if self.session.reload_due:  # files changed while the index was read
-            self._rebuild(self.session.take_reload())
+            self._rebuild(self.session.take_reload(), loading=True)
         self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
         # After the full list is drawn: the preview parses a briefing (and so first imports
@@ -434,26 +434,35 @@ class LibraryScreen(Screen[None]):
     def _reload(self, changes: Sequence[Change]) -> None:
         """Take in changed files; they are read on a worker, one rebuild at a time."""
         if self.session.queue_reload(changes):
-            self._rebuild(self.session.take_reload())
+            self._rebuild(self.session.take_reload(), loading=self.session.index is None)
 
     @work(thread=True, group="reload", exit_on_error=False)
-    def _rebuild(self, changes: Sequence[Change]) -> None:
+    def _rebuild(self, changes: Sequence[Change], *, loading: bool) -> None:
+        """``loading``: told before the index came, or read again once it did (see
+        :meth:`_reloaded`)."""
         try:
             rebuilt = self.session.rebuild(changes)
         except Exception:
             # Still end the rebuild, or every later change would wait behind it for good.
             logger.debug("reload of %d files failed", len(changes), exc_info=True)
             rebuilt = {}
-        self.app.call_from_thread(self._reloaded, rebuilt)
+        self.app.call_from_thread(self._reloaded, rebuilt, loading)
 
-    def _reloaded(self, rebuilt: Rebuilt) -> None:
+    def _reloaded(self, rebuilt: Rebuilt, loading: bool) -> None:
+        # Files read again as the list loads settle it as the index does: on the first row,
+        # the first row stays. Keeping the briefing there left the cursor on the second row
+        # when a file the index read mid-save (broken, sorted low) came back newest.
+        keep = self._kept_path() if loading else None
         current = self.list.current
         result = self.session.apply_reload(rebuilt)
         if self.session.reload_due:  # changes told meanwhile: read them now
-            self._rebuild(self.session.take_reload())
+            self._rebuild(self.session.take_reload(), loading=loading or result is None)
         if result is None:
             return  # not indexed yet: the index will have them
-        self.list.refresh_rows(keep_path=current.path if current else None)
+        if loading:
+            self.list.refresh_rows(keep_path=keep, at_top=keep is None)
+        else:
+            self.list.refresh_rows(keep_path=current.path if current else None)
         self._update_status()
         self._show_preview(self.list.current)
         if result.open_removed:
