@@ -452,17 +452,17 @@ class LibraryScreen(Screen[None]):
         # Files read again as the list loads settle it as the index does: on the first row,
         # the first row stays. Keeping the briefing there left the cursor on the second row
         # when a file the index read mid-save (broken, sorted low) came back newest.
-        keep = self._kept_path() if loading else None
-        current = self.list.current
+        if loading:
+            keep = self._kept_path()
+        else:
+            current = self.list.current
+            keep = current.path if current is not None else None
         result = self.session.apply_reload(rebuilt)
         if self.session.reload_due:  # changes told meanwhile: read them now
-            self._rebuild(self.session.take_reload(), loading=loading or result is None)
+            self._rebuild(self.session.take_reload(), loading=loading or self.session.index is None)
         if result is None:
             return  # not indexed yet: the index will have them
-        if loading:
-            self.list.refresh_rows(keep_path=keep, at_top=keep is None)
-        else:
-            self.list.refresh_rows(keep_path=current.path if current else None)
+        self.list.refresh_rows(keep_path=keep, at_top=loading and keep is None)
         self._update_status()
         self._show_preview(self.list.current)
         if result.open_removed:
