@@ -2,13 +2,14 @@
 
 Starting Textual and painting the first screen keep one core busy for a few hundred
 milliseconds; reading the index cache (or parsing every file) in a thread of the same
-process would wait for the same interpreter lock. The CLI therefore forks, before Textual
-is imported and while the process has a single thread (so forking is safe), a child that
-runs :meth:`Index.load` and sends back its progress and the finished index through a pipe.
+process would wait for the same interpreter lock. The CLI therefore starts, before Textual
+is imported, a child interpreter that runs :meth:`Index.load` and sends back its progress
+and the finished index through a pipe.
 
 The pipe carries marshal data and a pickle, which is safe here: they come from our own
-child, never from a file someone else could have written. Anything that goes wrong (no fork
-on this system, the child dying) only means the reader indexes in a thread instead.
+child, never from a file someone else could have written. Anything that goes wrong (no
+posix_spawn on this system, the child failing to start or dying) only means the reader
+indexes in a thread instead.
 
 The entries cross as plain tuples by marshal (C on both sides, no class to look up), in
 chunks: the reader holds at most one chunk's bytes beside the entries, and every value many
@@ -23,6 +24,7 @@ import os
 import pickle
 import signal
 import struct
+import sys
 import threading
 from pathlib import Path
 
@@ -67,23 +69,37 @@ class Prefetch:
 
     @classmethod
     def start(cls, folders: list[Path], *, use_cache: bool = True) -> Prefetch | None:
-        """Fork the child, or None where that cannot be done (then index in a thread)."""
-        if not hasattr(os, "fork"):
+        """Start the child, or None where that cannot be done (then index in a thread)."""
+        if not hasattr(os, "posix_spawn") or not sys.executable:
             return None
         read_fd, write_fd = os.pipe()
-        parent = os.getpid()
+        _widen(write_fd)
+        os.set_inheritable(write_fd, True)
+        argv = [
+            sys.executable,
+            "-P",  # none of the working directory's modules: it may be the library's folder
+            "-c",
+            _CHILD_SOURCE,
+            _PACKAGE_ROOT,
+            str(os.getpid()),
+            str(write_fd),
+            "1" if use_cache else "0",
+            *(os.fsencode(folder) for folder in folders),
+        ]
+        # Nothing of the child's (nor of the resource tracker its worker pool starts, which
+        # warns of leaked semaphores when the reader kills it mid-index) may reach the
+        # terminal the reader draws on, or read from it.
+        quiet = [
+            (os.POSIX_SPAWN_OPEN, fd, os.devnull, flags, 0)
+            for fd, flags in ((0, os.O_RDONLY), (1, os.O_WRONLY), (2, os.O_WRONLY))
+        ]
         try:
-            pid = os.fork()
+            pid = os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet)
         except OSError:
             os.close(read_fd)
-            os.close(write_fd)
             return None
-        if pid == 0:  # the child: never returns
-            os.close(read_fd)
-            # Killed with the reader: nobody would ever read what it finds.
-            die_with_parent(parent)
-            _child(folders, use_cache, write_fd)
-        os.close(write_fd)
+        finally:
+            os.close(write_fd)
         # Here, in the reader, before its first thread (ours, next) and Textual's.
         one_malloc_arena()
         return cls(pid, read_fd)
@@ -299,13 +315,41 @@ _EARLY = b"x"  # the index's stats, its rows sent: before the child writes the c
 _INDEX = b"i"
 
 
+# The child is a new interpreter, not a fork of the reader: a fork shares the reader's
+# memory until it exits, and each page the reader then writes (every object whose count
+# changes as Textual is imported) is first copied: ~3,000 page faults, ~20 ms of the warm
+# start's first frame. Its own start (~35 ms) is spent on the other core.
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+_CHILD_SOURCE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from briefing_reader.library.prefetch import child_main; child_main(sys.argv[2:])"
+)
+# Linux's pipes hold 64 KiB: the child, writing the index (~2.5 MB at 10,000), waited for the
+# reader's thread at every 64 KiB, and that thread for the interpreter lock Textual's start
+# holds. One mebibyte is what an unprivileged process may ask for.
+_PIPE_BYTES = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: 64 KiB
+        pass
+
+
+def child_main(args: list[str]) -> None:
+    """The child's start: the reader's pid, the pipe's fd, 1 to use the cache, the folders."""
+    parent, fd, use_cache, *folders = args
+    # Killed with the reader: nobody would ever read what it finds.
+    die_with_parent(int(parent))
+    _child([Path(folder) for folder in folders], use_cache == "1", int(fd))
+
+
 def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
     code = 0
     try:
-        # The reader draws on this terminal: nothing of ours (nor of the resource tracker
-        # our worker pool starts, which warns of leaked semaphores when the reader kills
-        # us mid-index) may write on it.
-        _silence()
         with os.fdopen(write_fd, "wb") as out:
 
             def progress(done: int, total: int) -> None:
@@ -350,11 +394,3 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
 
-
-def _silence() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        os.dup2(devnull, 2)
-    finally:
-        os.close(devnull)
