@@ -25,13 +25,16 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_reader.files import read_limited, write_atomic
 from briefing_reader.text import clean
+
+if TYPE_CHECKING:
+    import tomllib
 
 APP_DIR = "briefing-reader"
 CONFIG_NAME = "config.toml"
@@ -407,6 +410,10 @@ def load_config(path: Path | None = None) -> tuple[Config, list[str]]:
         return Config(), [
             _warning(path, line, column, "not UTF-8 text (TOML must be); using the defaults")
         ]
+    # Imported here: most readers have no config file, and start-up (and the index's child,
+    # which needs only the cache's folder) pays for every module imported.
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -481,6 +488,8 @@ def with_theme(text: str, theme: str) -> str:
         return f"{_HEADER}theme = {value}\n"
     # Imported here: start-up pays for every module it imports (tomlkit ~40 ms), and only a
     # save needs it.
+    import tomllib
+
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 

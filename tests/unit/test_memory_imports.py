@@ -27,6 +27,7 @@ NOT_YET = [
     "yaml",
     "rapidfuzz",
     "jsonschema",
+    "tomllib",  # only where a config file exists
 ]
 
 
