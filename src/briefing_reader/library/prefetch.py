@@ -393,4 +393,3 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
         code = 1  # the parent sees the pipe close without an index and indexes itself
     finally:
         os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
-

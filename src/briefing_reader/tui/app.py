@@ -34,6 +34,7 @@ from briefing_reader.terminal import (  # clipboard_sequences: what older caller
     tmux_load_buffer,
 )
 from briefing_reader.text import clean_name
+from briefing_reader.tui import css
 from briefing_reader.tui.delta import FrameDeltaApp
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import ScreenNews
@@ -62,8 +63,9 @@ SIGNAL_EXIT_GRACE = 5.0
 class BriefingApp(FrameDeltaApp[None]):
     """Reads briefings that the caller has already loaded."""
 
-    # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it; the
+    # first screen's own file is added in __init__.
+    CSS_PATH = css.SHARED
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {_keyed_actions, _tag_facets}
     BINDINGS = bindings(APP)
@@ -92,7 +94,7 @@ class BriefingApp(FrameDeltaApp[None]):
         # Before super().__init__, which may set a theme; None: nothing chosen yet.
         self._save_theme = save_theme
         self._shown_theme: str | None = None
-        super().__init__()
+        super().__init__(css_path=[css.SHARED, css.LIBRARY if library else css.READER])
         self.entries = entries
         self.briefing_files = files or ReaderFiles()
         self._library = library

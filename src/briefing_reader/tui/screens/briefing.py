@@ -29,6 +29,7 @@ from briefing_reader.library.reader_search import (
 )
 from briefing_reader.model import SECTIONS, Item
 from briefing_reader.text import clean_name
+from briefing_reader.tui import css
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import KeyFooter
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from briefing_reader.loading import Loaded
     from briefing_reader.tui.widgets.search_line import SearchLine
 
-# Below these sizes the layout changes; see app.tcss for what each class does.
+# Below these sizes the layout changes; see reader.tcss for what each class does.
 # Not Textual's HORIZONTAL_/VERTICAL_BREAKPOINTS: they set one class per axis, on a Resize
 # that comes after the first paint (and after our on_resize), while tiny is either axis and
 # wide is also grid; they would need these classes computed here all the same.
@@ -57,6 +58,8 @@ class BriefingScreen(Screen["str | None"]):
     """Shows ``entries[index]``; ``]`` and ``[`` move through the entries."""
 
     BINDINGS = bindings(READER)
+    # Read when first shown, where the app opened on the other screen (see tui/css.py).
+    CSS_PATH = css.READER
     # While on_key asks Textual which binding a key is: see there.
     _finding_key = False
 

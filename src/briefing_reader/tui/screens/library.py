@@ -26,6 +26,7 @@ from briefing_reader.library.index import Entry, Index
 from briefing_reader.library.session import STATUS_SEPARATOR, LibrarySession, ReadChange
 from briefing_reader.library.view import LibraryView
 from briefing_reader.text import clean_name
+from briefing_reader.tui import css
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import CompactFooter
@@ -50,6 +51,8 @@ class LibraryScreen(Screen[None]):
     """The list of briefings, and beside it (when wide) a preview of the highlighted one."""
 
     BINDINGS = bindings(LIBRARY)
+    # Read when first shown, where the app opened on the other screen (see tui/css.py).
+    CSS_PATH = css.LIBRARY
     # The list, not Textual's first focusable widget (the hidden filter line): the footer
     # shows the keys of what has focus, and composed the filter's first, then the list's.
     AUTO_FOCUS = "#library-list"

@@ -15,7 +15,7 @@ from briefing_reader.tui.keys import bindings
 class TextModal(ModalScreen[None]):
     """Shows ``body()`` in a titled, scrolling box; escape or q closes it."""
 
-    # Here rather than in app.tcss, which is parsed before the first paint.
+    # Here rather than in app.tcss or a screen's file, parsed before the first paint.
     DEFAULT_CSS = """
     TextModal {
         align: center middle;

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class ErrorView(VerticalScroll, can_focus=True):
     """Lists the problems of a file that could not be opened; focusable so it can scroll."""
 
-    # Here rather than in app.tcss: the reader parses app.tcss before its first paint, and
+    # Here rather than in reader.tcss: the reader parses it before its first paint, and
     # most sessions never show an error entry.
     DEFAULT_CSS = """
     ErrorView {

@@ -54,7 +54,7 @@ class LibraryList(ScrollView, can_focus=True):
         "library-list--match",
     }
 
-    # Styled in app.tcss only, with the frame and focus look it shares with the panes.
+    # Styled in app.tcss (the frame and focus look it shares with the panes) and library.tcss.
 
     BINDINGS = bindings(LIBRARY_LIST)
 

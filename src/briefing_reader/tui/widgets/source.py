@@ -21,7 +21,7 @@ class SourceView(VerticalScroll, can_focus=True):
 
     BINDINGS = bindings(SOURCE)
 
-    # Styled in app.tcss only, with the frame and focus look it shares with the lists.
+    # Styled in app.tcss (the frame and focus look it shares with the lists) and reader.tcss.
 
     def __init__(self, title: str, text: str, url: str | None = None) -> None:
         super().__init__(id="source")
