@@ -446,8 +446,8 @@ def _row_of(raw: _RowTuple) -> _Row:
 def _start_method() -> str:
     """How to start workers from this process.
 
-    fork, when this process has one thread (the prefetch child, forked before Textual
-    started any): the workers start in a millisecond with the loader already imported.
+    fork, when this process has one thread (the prefetch child, an interpreter of its own
+    with no Textual in it): the workers start in a millisecond with the loader imported.
     Otherwise never fork: the reader calls this from a thread of a running app, and forking
     a process with threads can deadlock a child on a lock some other thread held.
     """

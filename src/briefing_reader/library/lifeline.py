@@ -24,8 +24,8 @@ _M_ARENA_MAX = -8  # <malloc.h>
 def die_with_parent(parent: int | None = None) -> None:
     """Ask the kernel to SIGKILL this process when its parent dies (Linux; else nothing).
 
-    ``parent`` is the pid the caller forked from: if it died before the request was made,
-    the request came too late and this process exits now.
+    ``parent`` is the pid of the process that started this one: if it died before the
+    request was made, the request came too late and this process exits now.
     """
     if not sys.platform.startswith("linux"):
         return

@@ -63,9 +63,6 @@ SIGNAL_EXIT_GRACE = 5.0
 class BriefingApp(FrameDeltaApp[None]):
     """Reads briefings that the caller has already loaded."""
 
-    # Absolute, so that subclasses defined elsewhere (tests, embedders) still find it; the
-    # first screen's own file is added in __init__.
-    CSS_PATH = css.SHARED
     TITLE = "briefing"
     COMMANDS = App.COMMANDS | {_keyed_actions, _tag_facets}
     BINDINGS = bindings(APP)
@@ -94,6 +91,8 @@ class BriefingApp(FrameDeltaApp[None]):
         # Before super().__init__, which may set a theme; None: nothing chosen yet.
         self._save_theme = save_theme
         self._shown_theme: str | None = None
+        # The shared styles and the first screen's (absolute paths: subclasses defined elsewhere,
+        # tests and embedders, still find them); the other screen reads its own when shown.
         super().__init__(css_path=[css.SHARED, css.LIBRARY if library else css.READER])
         self.entries = entries
         self.briefing_files = files or ReaderFiles()
