@@ -129,7 +129,10 @@ async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
         except WorkerCancelled:
             continue
         await pilot.pause()
-        if all(worker.is_finished for worker in app.workers):
+        # A call_after_refresh still pending may start a worker (the preview's load, the
+        # watch): on a busy machine the frame it waits for can come after the pause.
+        pending = getattr(app.screen, "_callbacks", ())
+        if all(worker.is_finished for worker in app.workers) and not pending:
             break
 
 

@@ -566,8 +566,13 @@ async def test_the_watcher_reports_a_new_file_to_the_running_app(library: Path) 
         screen = await loaded(app, pilot)
         seen = asyncio.Event()
         app.library_reloaded = lambda rebuilt: seen.set()  # type: ignore[attr-defined]
-        watcher = screen.session.watcher
-        assert watcher is not None
+        # The watch starts after the filled list's frame (call_after_refresh): on a busy
+        # machine that frame may come after the workers settle.
+        for _ in range(200):
+            if screen.session.watcher is not None:
+                break
+            await pilot.pause(0.025)
+        assert screen.session.watcher is not None, "the library never started watching"
         new = library / "echo.yaml"
         for _ in range(50):  # the watch is set up asynchronously: poke until it reports
             write(new, briefing_yaml("echo-q4", "Echo Labs", "Echo", "2025-06-01", "x"))
