@@ -107,6 +107,7 @@ KEYS: tuple[Key, ...] = (
         LIBRARY,
         "filter as you type, best match first: enter opens it",
         show=True,
+        priority=True,  # see LibraryScreen.check_action: the next key goes to the field
     ),
     Key("filter.clear", "escape", "clear", "Clear the filter", FILTER, "in the filter: clear it"),
     Key(
@@ -125,6 +126,7 @@ KEYS: tuple[Key, ...] = (
         LIBRARY,
         "search every field of every briefing",
         show=True,
+        priority=True,
     ),
     Key(
         "library_search.sources",

@@ -241,6 +241,34 @@ async def test_words_typed_after_f_only_filter(library: Path) -> None:
         assert titles(screen) == before[0] and isinstance(app.focused, LibraryList)
 
 
+def burst(app: BriefingApp, keys: str) -> None:
+    """Keys as a terminal gives them when they come together: typed ahead while the app
+    starts, or one packet of a fast typist's over SSH. The driver posts them all at once."""
+    from textual import events
+
+    for key in keys:
+        name = {" ": "space", "/": "slash", "?": "question_mark"}.get(key, key)
+        app.post_message(events.Key(name, key))
+
+
+@pytest.mark.parametrize("opening", ["f", "/"])
+async def test_a_word_typed_in_one_burst_after_f_or_slash_goes_into_the_field(
+    library: Path, opening: str
+) -> None:
+    app = library_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        before = (screen.view.sort, read_marks(screen))
+        burst(app, opening + "quarter gross u o")
+        await pilot.pause()
+        await settle(app, pilot)
+        field = app.focused
+        assert isinstance(field, Input), "the keys after the first did not reach the field"
+        assert field.value == "quarter gross u o"
+        assert app.is_running and app.return_code is None and app.screen is screen
+        assert (screen.view.sort, read_marks(screen)) == before
+
+
 async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:
     from textual import events
 

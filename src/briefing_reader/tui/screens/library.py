@@ -281,6 +281,13 @@ class LibraryScreen(Screen[None]):
     # --- keys ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("filter", "search"):
+            # Their keys are priority bindings, run as the app takes each key in, before it
+            # hands the next to the focused widget: keys that come in one read (typed ahead,
+            # or one packet over SSH) reach the field the first one focused, where before
+            # they went on to the list and its commands ("fquarter" quit at its q). In a
+            # field, f and / are letters.
+            return not isinstance(self.focused, Input)
         if action == "next_match":
             return bool(self.session.matches)
         if action == "clear":
@@ -296,7 +303,7 @@ class LibraryScreen(Screen[None]):
         if initial:
             field.value = field.value + initial
             field.cursor_position = len(field.value)
-        field.focus()
+        self.set_focus(field)  # at once: Widget.focus would wait behind keys already come
 
     def on_library_list_pasted(self, message: LibraryList.Pasted) -> None:
         # Pasted text is something to find, never a run of commands (q, g, o, u...).
@@ -384,7 +391,7 @@ class LibraryScreen(Screen[None]):
     def action_search(self) -> None:
         field = self.query_one("#library-search", Input)
         field.add_class("-shown")
-        field.focus()
+        self.set_focus(field)  # at once, as in action_filter
 
     def _run_search(self, query: str) -> None:
         field = self.query_one("#library-search", Input)
