@@ -332,6 +332,7 @@ KEYS: tuple[Key, ...] = (
         "Search this briefing",
         READER,
         "search this briefing (enter: to the first match)",
+        priority=True,  # as the library's f and /: the next key goes to the line
     ),
     Key(
         "search.cancel", "escape", "cancel", "Cancel the search", SEARCH, "in the search: cancel it"

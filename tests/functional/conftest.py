@@ -136,6 +136,16 @@ async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
             break
 
 
+def burst(app: BriefingApp, keys: str) -> None:
+    """Keys as a terminal gives them when they come together: typed ahead while the app
+    starts, or one packet of a fast typist's over SSH. The driver posts them all at once."""
+    from textual import events
+
+    for key in keys:
+        name = {" ": "space", "/": "slash", "?": "question_mark"}.get(key, key)
+        app.post_message(events.Key(name, key))
+
+
 async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
     await app.library_loaded.wait()
     await settle(app, pilot)

@@ -25,6 +25,7 @@ from briefing_reader.tui.widgets.pane import Pane
 from tests.functional.conftest import (
     IN_2020,
     briefing_yaml,
+    burst,
     library_app,
     loaded,
     settle,
@@ -239,16 +240,6 @@ async def test_words_typed_after_f_only_filter(library: Path) -> None:
         assert screen.view.sort == before[1] and read_marks(screen) == before[2]
         await pilot.press("escape")
         assert titles(screen) == before[0] and isinstance(app.focused, LibraryList)
-
-
-def burst(app: BriefingApp, keys: str) -> None:
-    """Keys as a terminal gives them when they come together: typed ahead while the app
-    starts, or one packet of a fast typist's over SSH. The driver posts them all at once."""
-    from textual import events
-
-    for key in keys:
-        name = {" ": "space", "/": "slash", "?": "question_mark"}.get(key, key)
-        app.post_message(events.Key(name, key))
 
 
 @pytest.mark.parametrize("opening", ["f", "/"])

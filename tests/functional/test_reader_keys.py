@@ -18,7 +18,14 @@ from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
 from tests.conftest import BUNDLED, FIXTURES
-from tests.functional.conftest import app_for, library_app, loaded, settle, write_library
+from tests.functional.conftest import (
+    app_for,
+    burst,
+    library_app,
+    loaded,
+    settle,
+    write_library,
+)
 
 SIZE = (120, 40)
 
@@ -153,6 +160,21 @@ async def test_slash_searches_the_briefing_and_n_steps_round_its_matches() -> No
         await pilot.press("N")
         await pilot.pause()
         assert (focused_pane(app).number, focused_pane(app).cursor) == places[-2]
+
+
+async def test_a_word_typed_in_one_burst_after_slash_goes_into_the_search() -> None:
+    """Typed ahead, or in one SSH packet: the letters of the word are no commands (its e
+    opened the editor, its q would quit)."""
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "/quarter gross")
+        await pilot.pause()
+        await settle(app, pilot)
+        field = app.focused
+        assert isinstance(field, Input) and field.id == "reader-search"
+        assert field.value == "quarter gross"
+        assert app.is_running and isinstance(app.screen, BriefingScreen)
 
 
 async def test_slash_with_no_match_says_so_and_escape_cancels() -> None:

@@ -17,7 +17,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.keys import READER
@@ -39,8 +39,6 @@ from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
 
 if TYPE_CHECKING:
-    from textual.widgets import Input
-
     from briefing_reader.loading import Loaded
     from briefing_reader.tui.widgets.search_line import SearchLine
 
@@ -327,7 +325,10 @@ class BriefingScreen(Screen["str | None"]):
             return self.library is not None and not self.query("#source")
         if action == "toggle_read":
             return self.library is not None and self.loaded.briefing is not None
-        if action in ("source", "copy_item", "copy_pane", "open_url", "search"):
+        if action == "search":
+            # A priority binding (see LibraryScreen.check_action): in a field, / is a letter.
+            return self.loaded.briefing is not None and not isinstance(self.focused, Input)
+        if action in ("source", "copy_item", "copy_pane", "open_url"):
             return self.loaded.briefing is not None
         # An error entry has no panes to move between or zoom.
         return bool(self.panes) or action not in ("zoom", "next_pane", "previous_pane", "jump")
@@ -546,7 +547,7 @@ class BriefingScreen(Screen["str | None"]):
             line = SearchLine()
             await self.mount(line, before=self.query_one("Footer"))  # KeyFooter too
         line.add_class("-shown")
-        line.focus()
+        self.set_focus(line)  # at once: Widget.focus would wait behind keys already come
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         if message.input.id != "reader-search":
