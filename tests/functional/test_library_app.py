@@ -6,6 +6,7 @@ never on a sleep.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -258,6 +259,21 @@ async def test_a_word_typed_in_one_burst_after_f_or_slash_goes_into_the_field(
         assert field.value == "quarter gross u o"
         assert app.is_running and app.return_code is None and app.screen is screen
         assert (screen.view.sort, read_marks(screen)) == before
+
+
+async def test_a_word_typed_ahead_while_the_library_opens_goes_into_the_filter(
+    library: Path,
+) -> None:
+    """Typed before the app has even started (keys waiting in the terminal): they come
+    before the screen has its list, and the filter line is mounted only after that."""
+    app = library_app(library)
+    burst(app, "fquarter")
+    async with app.run_test(size=WIDE) as pilot:
+        # Bounded: a crash in the key's action left the app never loading.
+        screen = await asyncio.wait_for(loaded(app, pilot), 20)
+        field = screen.query_one("#library-filter", Input)
+        assert field.value == "quarter" and app.focused is field
+        assert app.is_running and app.screen is screen
 
 
 async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:

@@ -166,9 +166,10 @@ async def test_a_word_typed_in_one_burst_after_slash_goes_into_the_search() -> N
     """Typed ahead, or in one SSH packet: the letters of the word are no commands (its e
     opened the editor, its q would quit)."""
     app = app_for(BUNDLED)
+    burst(app, "/quarter")  # typed before the app started: waiting in the terminal
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        burst(app, "/quarter gross")
+        burst(app, " gross")
         await pilot.pause()
         await settle(app, pilot)
         field = app.focused

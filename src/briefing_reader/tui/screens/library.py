@@ -41,6 +41,8 @@ PREVIEW_FROM = 160
 logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from briefing_reader.library.session import Found, Rebuilt
     from briefing_reader.library.state import ReadState
     from briefing_reader.library.watch import Change
@@ -65,6 +67,7 @@ class LibraryScreen(Screen[None]):
         self.session = session
         self.watch_folders = watch
         self._markable = False  # whether u applies to the highlighted entry
+        self._lines: AwaitMount | None = None  # the filter and search lines' mount, once begun
 
     @property
     def view(self) -> LibraryView:
@@ -90,16 +93,7 @@ class LibraryScreen(Screen[None]):
         with Container(id="library"):
             with Vertical(id="library-side"):
                 yield Static(self._status(), id="library-status")
-                # Not select_on_focus: text pasted at the list must not be typed over.
-                yield FilterLine(
-                    placeholder="filter: title, subject, tags, id",
-                    id="library-filter",
-                    select_on_focus=False,
-                )
-                # select_on_focus: the last query comes back selected, to edit or type over.
-                yield LibrarySearchLine(
-                    placeholder=_search_placeholder(self.search_sources), id="library-search"
-                )
+                # The filter and search lines come after the first frame: see _mount_lines.
                 yield LibraryList(self.view, id="library-list")
             yield Preview(id="library-preview")
         yield CompactFooter(compact=True)
@@ -112,6 +106,7 @@ class LibraryScreen(Screen[None]):
         # At once, not Widget.focus's later: that came after the first frame, and the list's
         # border and title were sent a second time, focused.
         self.set_focus(self.list, scroll_visible=False)
+        self.call_after_refresh(self._mount_lines)
         # In the first frame: the whole index if the prefetch has it, else what it has.
         index = self.session.prefetched()
         if index is not None:
@@ -297,7 +292,41 @@ class LibraryScreen(Screen[None]):
             return entry is not None and entry.id is not None
         return True
 
-    def action_filter(self, initial: str = "") -> None:
+    # --- the filter and search lines -------------------------------------------------------
+
+    def _mount_lines(self) -> AwaitMount:
+        """Mount the filter and search lines (hidden until their keys show them), once.
+
+        After the first frame, not composed with the list: two Inputs, their styles and
+        Input's rules were ~6 ms of a warm start's first frame, for lines nobody sees yet.
+        A key that shows one before they are mounted waits for them (_lines_mounted).
+        """
+        if self._lines is None:
+            self._lines = self.query_one("#library-side").mount(
+                # Not select_on_focus: text pasted at the list must not be typed over.
+                FilterLine(
+                    placeholder="filter: title, subject, tags, id",
+                    id="library-filter",
+                    select_on_focus=False,
+                ),
+                # select_on_focus: the last query comes back selected, to edit or type over.
+                LibrarySearchLine(
+                    placeholder=_search_placeholder(self.search_sources), id="library-search"
+                ),
+                before=self.list,
+            )
+        return self._lines
+
+    async def _lines_mounted(self) -> None:
+        # Awaited in the key's binding, which the app runs before it hands on the next key
+        # (see check_action): keys typed meanwhile wait, then go to the line.
+        # A key typed ahead may come before this screen has composed its list: wait for it
+        # (as Textual's own AwaitMount waits for a widget).
+        await self._mounted_event.wait()
+        await self._mount_lines()
+
+    async def action_filter(self, initial: str = "") -> None:
+        await self._lines_mounted()
         field = self.query_one("#library-filter", Input)
         field.add_class("-shown")
         if initial:
@@ -305,9 +334,9 @@ class LibraryScreen(Screen[None]):
             field.cursor_position = len(field.value)
         self.set_focus(field)  # at once: Widget.focus would wait behind keys already come
 
-    def on_library_list_pasted(self, message: LibraryList.Pasted) -> None:
+    async def on_library_list_pasted(self, message: LibraryList.Pasted) -> None:
         # Pasted text is something to find, never a run of commands (q, g, o, u...).
-        self.action_filter(message.text)
+        await self.action_filter(message.text)
 
     def on_input_changed(self, message: Input.Changed) -> None:
         if message.input.id == "library-filter":
@@ -356,10 +385,10 @@ class LibraryScreen(Screen[None]):
         field.border_title = "and sources" if self.search_sources else None
 
     def _clear_filter(self) -> None:
-        field = self.query_one("#library-filter", Input)
-        field.remove_class("-shown")
-        with field.prevent(Input.Changed):
-            field.value = ""
+        for field in self.query("#library-filter").results(Input):  # a tag's filter has none
+            field.remove_class("-shown")
+            with field.prevent(Input.Changed):
+                field.value = ""
         self._relist(self.view.clear_filter)
         self._update_status()
 
@@ -388,7 +417,8 @@ class LibraryScreen(Screen[None]):
 
     # --- full-text search ------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
+        await self._lines_mounted()
         field = self.query_one("#library-search", Input)
         field.add_class("-shown")
         self.set_focus(field)  # at once, as in action_filter
