@@ -276,6 +276,16 @@ async def test_a_word_typed_ahead_while_the_library_opens_goes_into_the_filter(
         assert app.is_running and app.screen is screen
 
 
+async def test_quitting_at_the_first_frame_ends_cleanly(library: Path) -> None:
+    """q (or a SIGTERM) as the first frame comes: the lines mounted after it must not be
+    mounted into a screen going away (a MountError traceback, exit status 1)."""
+    app = library_app(library)
+    burst(app, "q")
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 0 and app._exception is None
+
+
 async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:
     from textual import events
 

@@ -294,15 +294,19 @@ class LibraryScreen(Screen[None]):
 
     # --- the filter and search lines -------------------------------------------------------
 
-    def _mount_lines(self) -> AwaitMount:
-        """Mount the filter and search lines (hidden until their keys show them), once.
+    def _mount_lines(self) -> AwaitMount | None:
+        """Mount the filter and search lines (hidden until their keys show them), once;
+        None when this screen is going away (q or a signal as the first frame came).
 
         After the first frame, not composed with the list: two Inputs, their styles and
         Input's rules were ~6 ms of a warm start's first frame, for lines nobody sees yet.
         A key that shows one before they are mounted waits for them (_lines_mounted).
         """
         if self._lines is None:
-            self._lines = self.query_one("#library-side").mount(
+            side = self.query_one("#library-side")
+            if not side.is_attached:
+                return None
+            self._lines = side.mount(
                 # Not select_on_focus: text pasted at the list must not be typed over.
                 FilterLine(
                     placeholder="filter: title, subject, tags, id",
@@ -317,16 +321,24 @@ class LibraryScreen(Screen[None]):
             )
         return self._lines
 
-    async def _lines_mounted(self) -> None:
-        # Awaited in the key's binding, which the app runs before it hands on the next key
-        # (see check_action): keys typed meanwhile wait, then go to the line.
+    async def _lines_mounted(self) -> bool:
+        """Whether the lines are there to show (after waiting for them if need be).
+
+        Awaited in the key's binding, which the app runs before it hands on the next key
+        (see check_action): keys typed meanwhile wait, then go to the line.
+        """
         # A key typed ahead may come before this screen has composed its list: wait for it
         # (as Textual's own AwaitMount waits for a widget).
         await self._mounted_event.wait()
-        await self._mount_lines()
+        lines = self._mount_lines()
+        if lines is None:
+            return False
+        await lines
+        return True
 
     async def action_filter(self, initial: str = "") -> None:
-        await self._lines_mounted()
+        if not await self._lines_mounted():
+            return
         field = self.query_one("#library-filter", Input)
         field.add_class("-shown")
         if initial:
@@ -418,7 +430,8 @@ class LibraryScreen(Screen[None]):
     # --- full-text search ------------------------------------------------------------------
 
     async def action_search(self) -> None:
-        await self._lines_mounted()
+        if not await self._lines_mounted():
+            return
         field = self.query_one("#library-search", Input)
         field.add_class("-shown")
         self.set_focus(field)  # at once, as in action_filter
