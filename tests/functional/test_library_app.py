@@ -286,6 +286,41 @@ async def test_quitting_at_the_first_frame_ends_cleanly(library: Path) -> None:
     assert app.return_code == 0 and app._exception is None
 
 
+def clicks(app: BriefingApp, x: int, y: int, times: int) -> None:
+    """As the terminal driver sends them: the app makes the clicks and counts the chain."""
+    from textual import events
+
+    for _ in range(times):
+        for kind in (events.MouseDown, events.MouseUp):
+            app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
+
+
+async def test_a_click_moves_the_cursor_and_a_double_click_opens_the_briefing(
+    library: Path,
+) -> None:
+    app = library_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        listing = screen.list
+        region = listing.content_region
+        third = screen.view.entry_at(2)
+        assert third is not None
+        clicks(app, region.x + 5, region.y + 1, 1)
+        await settle(app, pilot)
+        assert listing.cursor == 1 and app.screen is screen
+        clicks(app, region.x + 5, region.y + 2, 3)  # a triple-click opens it once
+        await settle(app, pilot)
+        assert isinstance(app.screen, BriefingScreen), "a double-click opens the briefing"
+        assert app.screen.loaded.name.endswith(Path(third.path).name)
+        assert len(app.screen_stack) == 2
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen and listing.cursor == 2
+        clicks(app, region.x + 5, region.y + region.height - 1, 2)  # below the last row
+        await settle(app, pilot)
+        assert app.screen is screen and listing.cursor == 2
+
+
 async def test_a_paste_at_the_list_goes_into_the_filter(library: Path) -> None:
     from textual import events
 

@@ -164,6 +164,19 @@ class LibraryList(ScrollView, can_focus=True):
         if entry is not None:
             self.post_message(self.Selected(entry, self.cursor))
 
+    def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on its row; a double-click opens it, as enter does."""
+        offset = event.get_content_offset(self)
+        if offset is None:  # on the border or a scrollbar
+            return
+        row = offset.y + self.scroll_offset.y
+        if not 0 <= row < len(self.view):
+            return
+        event.stop()
+        self._set_cursor(row)
+        if event.chain == 2:  # not again on a third click: one reader opens
+            self.action_select()
+
     def on_paste(self, event: events.Paste) -> None:
         event.stop()
         text = " ".join(event.text.split())
