@@ -146,6 +146,15 @@ def burst(app: BriefingApp, keys: str) -> None:
         app.post_message(events.Key(name, key))
 
 
+def clicks(app: BriefingApp, x: int, y: int, times: int) -> None:
+    """As the terminal driver sends them: the app makes the clicks and counts the chain."""
+    from textual import events
+
+    for _ in range(times):
+        for kind in (events.MouseDown, events.MouseUp):
+            app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
+
+
 async def loaded(app: BriefingApp, pilot: Pilot[None]) -> LibraryScreen:
     await app.library_loaded.wait()
     await settle(app, pilot)

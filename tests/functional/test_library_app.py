@@ -27,6 +27,7 @@ from tests.functional.conftest import (
     IN_2020,
     briefing_yaml,
     burst,
+    clicks,
     library_app,
     loaded,
     settle,
@@ -284,15 +285,6 @@ async def test_quitting_at_the_first_frame_ends_cleanly(library: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
     assert app.return_code == 0 and app._exception is None
-
-
-def clicks(app: BriefingApp, x: int, y: int, times: int) -> None:
-    """As the terminal driver sends them: the app makes the clicks and counts the chain."""
-    from textual import events
-
-    for _ in range(times):
-        for kind in (events.MouseDown, events.MouseUp):
-            app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
 
 
 async def test_a_click_moves_the_cursor_and_a_double_click_opens_the_briefing(

@@ -12,7 +12,6 @@ import inspect
 import pkgutil
 from pathlib import Path
 
-from textual import events
 from textual.app import App
 from textual.dom import DOMNode
 from textual.pilot import Pilot
@@ -25,7 +24,7 @@ from briefing_reader.tui.app import make_library_app
 from briefing_reader.tui.screens.library import LibraryScreen
 from briefing_reader.tui.widgets.item import ItemView
 from tests.conftest import BUNDLED, load
-from tests.functional.conftest import write_library
+from tests.functional.conftest import clicks, write_library
 
 
 def _textual_base(cls: type) -> type:
@@ -112,10 +111,7 @@ async def test_no_instance_attribute_of_ours_hides_textual_api(tmp_path: Path) -
 
 
 async def triple_click(pilot: Pilot[None], x: int, y: int) -> None:
-    """As the terminal driver sends them: the app makes the clicks and counts the chain."""
-    for _ in range(3):
-        for kind in (events.MouseDown, events.MouseUp):
-            pilot.app.post_message(kind(None, x, y, 0, 0, 1, False, False, False, x, y, None))
+    clicks(pilot.app, x, y, 3)
     await pilot.pause()
     await pilot.pause()
 
