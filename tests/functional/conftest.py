@@ -138,12 +138,13 @@ async def settle(app: BriefingApp, pilot: Pilot[None]) -> None:
 
 def burst(app: BriefingApp, keys: str) -> None:
     """Keys as a terminal gives them when they come together: typed ahead while the app
-    starts, or one packet of a fast typist's over SSH. The driver posts them all at once."""
+    starts, or one packet of a fast typist's over SSH. The driver posts them all at once,
+    each named as its parser names it."""
     from textual import events
+    from textual.keys import _character_to_key
 
     for key in keys:
-        name = {" ": "space", "/": "slash", "?": "question_mark"}.get(key, key)
-        app.post_message(events.Key(name, key))
+        app.post_message(events.Key(_character_to_key(key), key))
 
 
 def clicks(app: BriefingApp, x: int, y: int, times: int) -> None:
