@@ -107,7 +107,7 @@ KEYS: tuple[Key, ...] = (
         LIBRARY,
         "filter as you type, best match first: enter opens it",
         show=True,
-        priority=True,  # see LibraryScreen.check_action: the next key goes to the field
+        priority=True,  # the next key goes to the field: see tui.keys.opens_a_field
     ),
     Key("filter.clear", "escape", "clear", "Clear the filter", FILTER, "in the filter: clear it"),
     Key(

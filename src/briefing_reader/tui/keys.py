@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from briefing_reader.keys import of
 
@@ -26,6 +27,18 @@ def made(owner: str) -> list[Binding]:
         )
         for key in keys
     ]
+
+
+def opens_a_field(screen: Screen[Any]) -> bool:
+    """Whether a key that opens an input line (the library's f and /, the reader's /) acts.
+
+    Those keys are priority bindings, run as the app takes each key in, before it hands
+    the next to the focused widget: keys that come in one read (typed ahead, or one packet
+    over SSH) reach the field the first one focused, where before they went on to the list
+    and its commands ("fquarter" quit at its q). A priority binding comes before a field
+    too, so in one, where f and / are letters, they do not act.
+    """
+    return not isinstance(screen.focused, Input)
 
 
 def bindings(owner: str) -> list[BindingType]:

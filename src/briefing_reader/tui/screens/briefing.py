@@ -17,7 +17,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.keys import READER
@@ -30,7 +30,7 @@ from briefing_reader.library.reader_search import (
 from briefing_reader.model import SECTIONS, Item
 from briefing_reader.text import clean_name
 from briefing_reader.tui import css
-from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.keys import bindings, opens_a_field
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import KeyFooter
 from briefing_reader.tui.widgets.header import Summary, header
@@ -39,6 +39,8 @@ from briefing_reader.tui.widgets.pane import Pane
 from briefing_reader.tui.widgets.source import SourceView
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from briefing_reader.loading import Loaded
     from briefing_reader.tui.widgets.search_line import SearchLine
 
@@ -326,8 +328,7 @@ class BriefingScreen(Screen["str | None"]):
         if action == "toggle_read":
             return self.library is not None and self.loaded.briefing is not None
         if action == "search":
-            # A priority binding (see LibraryScreen.check_action): in a field, / is a letter.
-            return self.loaded.briefing is not None and not isinstance(self.focused, Input)
+            return self.loaded.briefing is not None and opens_a_field(self)
         if action in ("source", "copy_item", "copy_pane", "open_url"):
             return self.loaded.briefing is not None
         # An error entry has no panes to move between or zoom.

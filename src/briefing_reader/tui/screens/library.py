@@ -27,7 +27,7 @@ from briefing_reader.library.session import STATUS_SEPARATOR, LibrarySession, Re
 from briefing_reader.library.view import LibraryView
 from briefing_reader.text import clean_name
 from briefing_reader.tui import css
-from briefing_reader.tui.keys import bindings
+from briefing_reader.tui.keys import bindings, opens_a_field
 from briefing_reader.tui.messages import BriefingShown, FileChanged, ToggleRead
 from briefing_reader.tui.widgets.footer import CompactFooter
 from briefing_reader.tui.widgets.library_lines import FilterLine, LibrarySearchLine
@@ -277,12 +277,7 @@ class LibraryScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("filter", "search"):
-            # Their keys are priority bindings, run as the app takes each key in, before it
-            # hands the next to the focused widget: keys that come in one read (typed ahead,
-            # or one packet over SSH) reach the field the first one focused, where before
-            # they went on to the list and its commands ("fquarter" quit at its q). In a
-            # field, f and / are letters.
-            return not isinstance(self.focused, Input)
+            return opens_a_field(self)
         if action == "next_match":
             return bool(self.session.matches)
         if action == "clear":
@@ -325,7 +320,7 @@ class LibraryScreen(Screen[None]):
         """Whether the lines are there to show (after waiting for them if need be).
 
         Awaited in the key's binding, which the app runs before it hands on the next key
-        (see check_action): keys typed meanwhile wait, then go to the line.
+        (see tui.keys.opens_a_field): keys typed meanwhile wait, then go to the line.
         """
         # A key typed ahead may come before this screen has composed its list: wait for it
         # (as Textual's own AwaitMount waits for a widget).
