@@ -80,9 +80,11 @@ def test_the_prefetch_replays_batches_told_before_the_reader_listened(tmp_path: 
     make_library(folder, PROGRESS_EVERY + 20)  # below the parallel threshold: one batch
     prefetch = Prefetch.start([folder], use_cache=False)
     assert prefetch is not None
-    # The child has written everything, so the prefetch's thread has read the batch (it
-    # reads in order) before anyone listens for batches.
+    # The child has written everything and the prefetch's thread has read it all before
+    # anyone listens for batches.
     os.waitpid(prefetch.pid, 0)
+    prefetch._reader.join(timeout=30)
+    assert not prefetch._reader.is_alive()
     batches: list[list[Entry]] = []
     index = prefetch.wait(partial=batches.append)
     assert index is not None

@@ -58,7 +58,10 @@ def test_the_prefetch_has_the_first_screenful_for_the_first_frame(tmp_path: Path
     Index.load([folder])  # the test's own cache folder (conftest)
     prefetch = Prefetch.start([folder])
     assert prefetch is not None
-    os.waitpid(prefetch.pid, 0)  # everything written; the prefetch's thread reads in order
+    os.waitpid(prefetch.pid, 0)  # everything written
+    # and read: the prefetch's thread may not have come to the child's last bytes yet
+    prefetch._reader.join(timeout=30)
+    assert not prefetch._reader.is_alive()
     told = prefetch.told()  # what the screen lists before its first frame, without waiting
     batches: list[list[Entry]] = []
     index = prefetch.wait(partial=batches.append)
