@@ -105,11 +105,29 @@ KEYS: tuple[Key, ...] = (
         "filter",
         "Filter",
         LIBRARY,
-        "filter as you type, best match first: enter opens it",
+        "filter as you type, best match first",
         show=True,
         priority=True,  # the next key goes to the field: see tui.keys.opens_a_field
     ),
-    Key("filter.clear", "escape", "clear", "Clear the filter", FILTER, "in the filter: clear it"),
+    # The field's own keys are in the footer: there, the list's and the app's keys are letters.
+    Key(
+        "filter.open",
+        "enter",
+        "submit",
+        "Open the best match",
+        FILTER,
+        "in the filter: open the best match",
+        show=True,
+    ),
+    Key(
+        "filter.clear",
+        "escape",
+        "clear",
+        "Clear the filter",
+        FILTER,
+        "in the filter: clear it",
+        show=True,
+    ),
     Key(
         "filter.to_list",
         "down",
@@ -117,6 +135,7 @@ KEYS: tuple[Key, ...] = (
         "To the list",
         FILTER,
         "in the filter: on to the list, keeping the filter",
+        show=True,
     ),
     Key(
         "library.search",
@@ -129,12 +148,22 @@ KEYS: tuple[Key, ...] = (
         priority=True,
     ),
     Key(
+        "library_search.run",
+        "enter",
+        "submit",
+        "Search",
+        LIBRARY_SEARCH,
+        "in the search: run it",
+        show=True,
+    ),
+    Key(
         "library_search.sources",
         "ctrl+t",
         "toggle_sources",
         "Search the articles too",
         LIBRARY_SEARCH,
         "in the search: the source articles too (or not)",
+        show=True,
     ),
     Key(
         "library_search.cancel",
@@ -143,6 +172,7 @@ KEYS: tuple[Key, ...] = (
         "Cancel the search",
         LIBRARY_SEARCH,
         "in the search: cancel it",
+        show=True,
     ),
     Key(
         "library.next_match",
@@ -331,11 +361,26 @@ KEYS: tuple[Key, ...] = (
         "search",
         "Search this briefing",
         READER,
-        "search this briefing (enter: to the first match)",
+        "search this briefing",
         priority=True,  # as the library's f and /: the next key goes to the line
     ),
     Key(
-        "search.cancel", "escape", "cancel", "Cancel the search", SEARCH, "in the search: cancel it"
+        "search.run",
+        "enter",
+        "submit",
+        "Search",
+        SEARCH,
+        "in the search: to the first match",
+        show=True,
+    ),
+    Key(
+        "search.cancel",
+        "escape",
+        "cancel",
+        "Cancel the search",
+        SEARCH,
+        "in the search: cancel it",
+        show=True,
     ),
     # --- anywhere ---
     Key("app.help", "question_mark", "help", "Help", APP, "help: every key", show=True),
