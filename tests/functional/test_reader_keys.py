@@ -21,6 +21,7 @@ from tests.conftest import BUNDLED, FIXTURES
 from tests.functional.conftest import (
     app_for,
     burst,
+    clicks,
     library_app,
     loaded,
     settle,
@@ -269,3 +270,24 @@ async def test_e_reloads_keeping_the_pane_and_item(
         assert (pane.number, pane.cursor) == (2, 2)
         assert pane.current is not None and pane.current.has_class("-highlight")
         assert str(pane.item_views[0].render()).startswith("Falling Bitcoin prices")
+
+
+async def test_a_click_puts_the_cursor_on_an_item_and_a_double_click_expands_it() -> None:
+    app = make_app([load_file(BUNDLED)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        pane = app.screen.query_one("#pane-loss_drivers", Pane)
+        second, third = pane.item_views[1:3]
+        clicks(app, second.region.x + 2, second.region.y, 1)
+        await settle(app, pilot)
+        assert pane.has_focus and pane.cursor == 1, "a click puts the cursor on the item"
+        assert not second.expanded
+        clicks(app, third.region.x + 2, third.region.y, 2)
+        await settle(app, pilot)
+        assert pane.cursor == 2 and third.expanded, "a double-click expands it, as enter"
+        assert not second.expanded
+        # A click on the pane's preview of the current item leaves the cursor where it is.
+        preview = pane.query_one(".pane-preview")
+        clicks(app, preview.region.x + 2, preview.region.y, 1)
+        await settle(app, pilot)
+        assert pane.cursor == 2 and app.is_running

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
@@ -184,6 +186,19 @@ class Pane(VerticalScroll, can_focus=True):
     def _keep_on_screen(self, anchor: ItemView, on_screen: float) -> None:
         if anchor.is_attached:
             self.scroll_to(y=anchor.virtual_region.y - on_screen, animate=False, immediate=True)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on an item puts the cursor on it; a double-click expands or collapses it,
+        as enter does (not again on a third click). Elsewhere a click only focuses the pane."""
+        view: DOMNode | None = event.widget
+        while view is not None and view is not self and not isinstance(view, ItemView):
+            view = view.parent
+        if not isinstance(view, ItemView) or view not in self._views:
+            return
+        event.stop()
+        self._move_to(view.index)
+        if event.chain == 2 and self.refusal("toggle") is None:
+            self.action_toggle()
 
     def _move_to(self, index: int) -> None:
         if self.items:
