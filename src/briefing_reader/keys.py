@@ -332,7 +332,7 @@ KEYS: tuple[Key, ...] = (
         "screen.back",
         "escape,backspace",
         "back",
-        "Back to the library",
+        "Library",  # the footer's words: "Back to the library" was cut at 80 columns
         READER,
         "back to the library",
         show=True,
