@@ -33,6 +33,8 @@ from tests.conftest import ROOT
 BRIEFINGS = f"{ROOT / 'briefings'}/"  # a folder: opens the library
 ONE_BRIEFING = str(ROOT / "briefings" / "core-scientific-2024-q4.yaml")  # a file: the reader
 BRIEFING = Path(sys.executable).with_name("briefing")  # the installed console script
+# The library list's border title (focused): "Library" alone is also the reader's esc in the footer.
+LIBRARY = "━ Library ━"
 WAIT = 15.0  # seconds for any one screen to appear (each takes well under one)
 BUDGET = 50.0  # seconds for all the screens of one terminal session, so for one test
 HEAVY = "┏"  # the focused pane's border is heavy, the others round
@@ -265,11 +267,11 @@ def test_library_in_tmux_follows_the_folder(tmp_path: Path) -> None:
     folder = tmp_path / "briefings"
     shutil.copytree(ROOT / "briefings", folder)
     with tmux(shlex.join([str(BRIEFING), str(folder)])) as term:
-        term.wait_until(shows("1 briefing"), shows("Library"), fits(80, 24))
+        term.wait_until(shows("1 briefing"), shows(LIBRARY), fits(80, 24))
         term.keys("Enter")
-        term.wait_until(focused("Headline facts"), hides("Library"))
+        term.wait_until(focused("Headline facts"), hides(LIBRARY))
         term.keys("Escape")
-        term.wait_until(shows("Library"), hides("Headline facts"))
+        term.wait_until(shows(LIBRARY), hides("Headline facts"))
         # A file arrives while the library is open: it is listed without a key press.
         text = (folder / "core-scientific-2024-q4.yaml").read_text()
         (folder / "second.yaml").write_text(
