@@ -34,6 +34,8 @@ class FieldSpec(NamedTuple):
     doc: str
     pattern: tuple[str, str] | None = None  # (regular expression, what it means in words)
     const: str | None = None
+    # Text with no pattern and no fixed value: any non-empty text will do (set from the rest).
+    plain_text: bool = False
 
 
 @cache
@@ -55,6 +57,7 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
         else:
             kind, target = "text", str
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+        pattern, const = f.metadata.get("pattern"), f.metadata.get("const")
         specs.append(
             FieldSpec(
                 f.name,
@@ -64,8 +67,9 @@ def field_specs(cls: type) -> tuple[FieldSpec, ...]:
                 nullable,
                 bool(f.metadata.get("multiline")),
                 f.metadata.get("doc", ""),
-                f.metadata.get("pattern"),
-                f.metadata.get("const"),
+                pattern,
+                const,
+                kind == "text" and pattern is None and const is None,
             )
         )
     return tuple(specs)
@@ -119,6 +123,19 @@ def _build_object(cls: type, node: Node, path: str, report: Report, marks: Marks
     for name, spec in specs.items():
         given_node = given.get(name)
         field_path = f"{path}.{name}" if path else name
+        # The common case, inlined (most values of every file): text that is not null, for
+        # a field with no pattern or fixed value. Anything else, including text that cleans
+        # to nothing, takes _build_value's way, which says what is wrong.
+        if (
+            type(given_node) is Scalar
+            and spec.plain_text
+            and not (given_node.plain and given_node.value in _NULLS)
+        ):
+            text = clean(given_node.value, multiline=spec.multiline)
+            if text:
+                marks[field_path] = given_node
+                values[name] = text
+                continue
         if given_node is None:
             if spec.required and spec.const is not None:
                 # A fixed field's problems are coded by its name ('format'), as they always were.
