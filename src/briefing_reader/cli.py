@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing_reader import __version__
-from briefing_reader.keys import help_text
+from briefing_reader.keys import HELP_WIDTH, help_text
 from briefing_reader.loading.discover import discover
 from briefing_reader.output import COLOR_CHOICES
 from briefing_reader.shell import SHELLS
@@ -35,60 +35,93 @@ PROG = "briefing"
 KEYS = help_text()
 
 DESCRIPTION = """\
-Read briefings: short YAML documents distilled from news articles, each shown as
-four panes (headline facts, loss drivers, the CEO quote, open questions) that you
-move through with the keyboard alone.
+Read briefings: short YAML documents distilled from news articles, each shown
+as four panes (headline facts, loss drivers, the CEO quote, open questions)
+that you move through with the keyboard alone.
 """
 
 # The commands besides reading: (name, what follows it in a usage line, what it does). --help,
 # the shell completions and the manual page all take their one-line summaries from here.
 OTHER_COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("validate", "PATH ...", "check briefings against the format and their sources"),
-    ("show", "PATH ...", "print briefings as text, Markdown or JSON, no interaction"),
-    ("schema", "", "print the JSON Schema of the format, for editors"),
+    ("validate", "PATH ...", "check briefings against the format and sources"),
+    ("show", "PATH ...", "print briefings as text, Markdown or JSON"),
+    ("schema", "", "print the format's JSON Schema, for editors"),
     ("new", "--source ARTICLE", "start a briefing from an article's text"),
-    ("serve", "[PATH ...]", "the reader in a web browser (the 'serve' extra)"),
+    ("serve", "[PATH ...]", "the reader in a browser (the 'serve' extra)"),
 )
-_OTHER_COMMANDS = "\n".join(
-    f"  {f'{PROG} {name} {usage}'.ljust(34)}{summary}" for name, usage, summary in OTHER_COMMANDS
+
+
+def _columns(rows: list[tuple[str, str]], at: int) -> str:
+    """Two columns for --help, the second from column ``at``, wrapped under itself to fit
+    80 columns (HELP_WIDTH), as the key list is."""
+    import textwrap  # argparse's own import: no cost for --help
+
+    lines = []
+    for left, right in rows:
+        first, *more = textwrap.wrap(right, HELP_WIDTH - at, break_on_hyphens=False)
+        lines.append(f"  {left}".ljust(at) + first)
+        lines.extend(" " * at + line for line in more)
+    return "\n".join(lines)
+
+
+def _prose(*paragraphs: str) -> str:
+    """Paragraphs for --help, each wrapped to fit 80 columns (HELP_WIDTH)."""
+    import textwrap
+
+    return "\n\n".join(textwrap.fill(p, HELP_WIDTH, break_on_hyphens=False) for p in paragraphs)
+
+
+_EXAMPLES = _columns(
+    [
+        (PROG, "the library in ./briefings, or the bundled one"),
+        (f"{PROG} ~/briefings/", "a library of every briefing under a folder"),
+        (f"{PROG} a.yaml b.yaml", "two files; ] and [ switch between them"),
+        (f"{PROG} --no-state /shared/", "a shared folder, leaving no read marks behind"),
+    ],
+    33,
+)
+_OTHER_COMMANDS = _columns(
+    [(f"{PROG} {name} {usage}".rstrip(), summary) for name, usage, summary in OTHER_COMMANDS],
+    33,
 )
 
 EPILOG = f"""\
 {KEYS}
 paths:
-  With no PATH, opens ./briefings when it exists, otherwise the briefings that
-  ship with briefing-reader. A folder opens as a library: a list of every *.yaml
-  under it, newest first, kept up to date as files are added, changed or removed.
-  Files named alone open straight in the reader. A file that cannot be read, or
-  one that is not there, is listed with its error and never stops the others.
+  With no PATH, opens ./briefings when it exists, otherwise the briefings
+  that ship with briefing-reader. A folder opens as a library: a list of every
+  *.yaml under it, newest first, kept up to date as files are added, changed
+  or removed. Files named alone open straight in the reader. A file that
+  cannot be read, or one that is not there, is listed with its error and
+  never stops the others.
 
 terminal:
-  Keys come from the terminal even when stdin is redirected (/dev/tty, as less
-  reads them); with no terminal at all the reader says so and exits (status 2).
-  It draws on stderr, so stdout may be redirected. TERM=dumb prints instead.
+  Keys come from the terminal even when stdin is redirected (/dev/tty, as
+  less reads them); with no terminal at all the reader says so and exits
+  (status 2). It draws on stderr, so stdout may be redirected. TERM=dumb
+  prints instead.
 
 files:
   read marks   $XDG_STATE_HOME/briefing-reader/read.json (--no-state: none)
-  index cache  $XDG_CACHE_HOME/briefing-reader/ (rebuilt when stale or corrupt)
+  index cache  $XDG_CACHE_HOME/briefing-reader/ (rebuilt if stale or corrupt)
   settings     $XDG_CONFIG_HOME/briefing-reader/config.toml (theme, keys)
 
 examples:
-  briefing                          the library of ./briefings (or the bundled ones)
-  briefing ~/briefings/             a library of every briefing under a folder
-  briefing a.yaml b.yaml            two files; ] and [ switch between them
-  briefing --no-state /shared/      a shared folder, leaving no read marks behind
+{_EXAMPLES}
 
 other commands (each has --help):
 {_OTHER_COMMANDS}
 
 completion and the manual:
-  briefing --print-completion bash > ~/.local/share/bash-completion/completions/briefing
-  briefing --print-man > ~/.local/share/man/man1/briefing.1    then: man briefing
+  briefing --print-completion bash \\
+      > ~/.local/share/bash-completion/completions/briefing
+  briefing --print-man > ~/.local/share/man/man1/briefing.1; man briefing
   (zsh and fish: the README says where their scripts go)
 
-exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or no briefings.
-Every command exits 141 when the pipe it writes to closes early (`| head`), and 1
-with one line on stderr when its output cannot be written (a full disk).
+exit status: 0 after q, 1 after an unexpected error, 2 for bad arguments or
+no briefings. Every command exits 141 when the pipe it writes to closes early
+(`| head`), and 1 with one line on stderr when its output cannot be written
+(a full disk).
 """
 
 
@@ -337,15 +370,17 @@ def _run(
 def validate_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} validate",
-        description=(
+        description=_prose(
             "Check briefings: YAML syntax, the format's structure, that source.file exists, "
             "and that every evidence excerpt and the CEO quote occur in the source article "
             "(forgiving whitespace and typographic quotes and dashes, nothing else)."
         ),
         epilog=(
             "Prints one line per problem, path:line:col: severity: message, then a summary.\n"
-            "exit status: 0 without errors (warnings alone pass unless --strict), 1 with errors,\n"
-            "2 for a usage error or a path that cannot be read."
+            + _prose(
+                "exit status: 0 without errors (warnings alone pass unless --strict), 1 with "
+                "errors, 2 for a usage error or a path that cannot be read."
+            )
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -447,7 +482,7 @@ def _number(low: int, high: int | None = None) -> Callable[[str], int]:
 def show_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} show",
-        description=(
+        description=_prose(
             "Print briefings and exit. text (the default) is styled on a terminal and plain "
             "when piped; markdown is a document to paste into mail, a wiki or an issue; json "
             "is the loaded model with its problems, for scripts. Problems found by the same "
@@ -459,14 +494,17 @@ def show_parser() -> argparse.ArgumentParser:
             "  briefing show --format markdown briefings/acme.yaml > acme.md\n"
             "  briefing show --format json briefings/ | jq '.[].briefing.title'\n"
             "  briefing show --color always briefings/ | less -R\n\n"
-            "json is one object for a single file, an array for a folder or several paths.\n"
-            "--color auto styles text on a terminal; there NO_COLOR turns colour off (bold and\n"
-            "underline stay), and FORCE_COLOR styles it even into a pipe. --color always and\n"
-            "--color never win over both. Under the C locale (LANG=C, LC_ALL=C) every format is\n"
-            "ASCII, and text that the output encoding cannot hold is given ASCII stand-ins.\n"
-            "exit status: 0 when every briefing was shown (even with problems), 1 when one\n"
-            "could not be loaded at all (a missing one among others too), 2 for a usage error\n"
-            "or when no path named exists."
+            + _prose(
+                "json is one object for a single file, an array for a folder or several paths.",
+                "--color auto styles text on a terminal; there NO_COLOR turns colour off (bold "
+                "and underline stay), and FORCE_COLOR styles it even into a pipe. --color always "
+                "and --color never win over both. Under the C locale (LANG=C, LC_ALL=C) every "
+                "format is ASCII, and text that the output encoding cannot hold is given ASCII "
+                "stand-ins.",
+                "exit status: 0 when every briefing was shown (even with problems), 1 when one "
+                "could not be loaded at all (a missing one among others too), 2 for a usage "
+                "error or when no path named exists.",
+            )
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -565,13 +603,14 @@ def schema(argv: list[str]) -> int:
 def new_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} new",
-        description=(
+        description=_prose(
             "Start a briefing from an article: copy the article under sources/ next to the new "
             "briefing, and pre-fill every section with candidates found in the text (figures, "
             "listed drivers, the quote and its speaker, questions), each marked '# draft' for "
             "you to check. Never overwrites a file."
         ),
-        epilog="example: briefing new --source article.txt --id acme-q4 -o briefings/acme.yaml",
+        epilog="example:\n  briefing new --source article.txt --id acme-q4 -o briefings/acme.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--source", required=True, type=Path, metavar="ARTICLE", help="a UTF-8 text file"
@@ -609,16 +648,15 @@ def new(argv: list[str]) -> int:
 def serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"{PROG} serve",
-        description=(
-            "Serve the reader to web browsers. Open the address it prints: the page runs the\n"
-            "same keyboard-first reader as the terminal, a fresh one for every tab (each tab is\n"
-            "a `briefing` process on this machine, reading the files as they are when it opens).\n"
-            "\n"
-            "It listens on 127.0.0.1, so only this machine can connect, or a browser elsewhere\n"
-            "through a tunnel: ssh -L 8000:127.0.0.1:8000 THIS-HOST. --host 0.0.0.0 shares it\n"
-            "with every machine that can reach this one. Either way the printed address holds\n"
-            "a token, which every request needs (no other page can use the server); a served\n"
-            "reader runs no programs (no editor). Ctrl+C stops it."
+        description=_prose(
+            "Serve the reader to web browsers. Open the address it prints: the page runs the "
+            "same keyboard-first reader as the terminal, a fresh one for every tab (each tab is "
+            "a `briefing` process on this machine, reading the files as they are when it opens).",
+            "It listens on 127.0.0.1, so only this machine can connect, or a browser elsewhere "
+            "through a tunnel: ssh -L 8000:127.0.0.1:8000 THIS-HOST. --host 0.0.0.0 shares it "
+            "with every machine that can reach this one. Either way the printed address holds "
+            "a token, which every request needs (no other page can use the server); a served "
+            "reader runs no programs (no editor). Ctrl+C stops it.",
         ),
         epilog=(
             "examples:\n"
@@ -627,8 +665,10 @@ def serve_parser() -> argparse.ArgumentParser:
             "  briefing serve --host 0.0.0.0          on every network interface: share it\n"
             "\n"
             "needs the 'serve' extra: pip install 'briefing-reader[serve]'\n"
-            "exit status: 0 after Ctrl+C, 1 when it cannot listen on the address, 2 for bad\n"
-            "arguments, no briefings or a missing 'serve' extra."
+            + _prose(
+                "exit status: 0 after Ctrl+C, 1 when it cannot listen on the address, 2 for bad "
+                "arguments, no briefings or a missing 'serve' extra."
+            )
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -87,6 +87,12 @@ def _movement(scope: str, owner: str, noun: str, nouns: str) -> list[Key]:
 
 # In --help order, which within one owner is its binding order: the footer and the help
 # screen show a class's keys in that order.
+def _go_to_panes() -> str:
+    """The --help line of 1-4: the panes' names, the last on a line of its own (to fit)."""
+    *first, last = (section.title for section in SECTIONS)
+    return f"go to {', '.join(first)}\nor {last}"
+
+
 KEYS: tuple[Key, ...] = (
     # --- the library ---
     *_movement("library", LIBRARY_LIST, "briefing", "briefing"),
@@ -180,7 +186,7 @@ KEYS: tuple[Key, ...] = (
         "next_match(1)",
         "Next match",
         LIBRARY,
-        "next / previous search match, opening each briefing at its match",
+        "next / previous search match, each opened at the match",
     ),
     Key("library.previous_match", "N", "next_match(-1)", "Previous match", LIBRARY, _SAME),
     Key(
@@ -236,7 +242,7 @@ KEYS: tuple[Key, ...] = (
             f"jump({n})",
             f"Go to {section.title}",
             READER,
-            "go to " + ", ".join(s.title for s in SECTIONS) if n == 1 else _SAME,
+            _go_to_panes() if n == 1 else _SAME,
         )
         for n, section in enumerate(SECTIONS, start=1)
     ),
@@ -265,7 +271,7 @@ KEYS: tuple[Key, ...] = (
         "next_briefing",
         "Next briefing",
         READER,
-        "next / previous briefing (in the library's order; going round is said)",
+        "next / previous briefing, in the library's order\n(it says so when it goes round)",
         show=True,
     ),
     Key(
@@ -308,7 +314,7 @@ KEYS: tuple[Key, ...] = (
         "copy_item",
         "Copy item",
         READER,
-        "copy the item as a line / the pane as Markdown (OSC 52, works over SSH)",
+        "copy the item as a line / the pane as Markdown\n(OSC 52: works over SSH too)",
     ),
     Key("screen.copy_pane", "Y", "copy_pane", "Copy pane as Markdown", READER, _SAME),
     Key("screen.open_url", "o", "open_url", "Open the source URL", READER, "open the source URL"),
@@ -318,7 +324,7 @@ KEYS: tuple[Key, ...] = (
         "edit",
         "Edit the briefing file",
         READER,
-        "edit the briefing in $VISUAL or $EDITOR, then reload it in place",
+        "edit the briefing in $VISUAL or $EDITOR, then reload it",
     ),
     Key(
         "screen.problems",
@@ -351,7 +357,7 @@ KEYS: tuple[Key, ...] = (
         "next_match(1)",
         "Next match",
         READER,
-        "next / previous match: of a / search in this briefing, going round;\n"
+        "next / previous match of a / search here, going round;\n"
         "else of the library's search, on through its briefings",
     ),
     Key("screen.previous_match", "N", "next_match(-1)", "Previous match", READER, _SAME),
@@ -435,6 +441,9 @@ _CHARACTERS = {
 }
 
 _KEY_COLUMN = 17  # "escape, backspace", the widest
+# --help fits an 80-column terminal: a longer line there wraps to the first column, under
+# the keys instead of beside them.
+HELP_WIDTH = 79
 
 
 def of(owner: str) -> list[Key]:
@@ -511,13 +520,19 @@ def help_rows() -> list[tuple[str, list[tuple[list[str], str]]]]:
 
 def help_text() -> str:
     """The key list of ``briefing --help`` (and of the README), with the default keys."""
+    import textwrap  # argparse's own import: no cost for --help
+
     out: list[str] = []
+    indent = " " * (_KEY_COLUMN + 3)
     for heading, rows in help_rows():
         out.append(heading)
         for keys, words in rows:
-            first, *more = words.split("\n")
+            lines = []
+            for line in words.split("\n"):
+                lines += textwrap.wrap(line, HELP_WIDTH - len(indent), break_on_hyphens=False)
+            first, *more = lines or [""]
             out.append(f"  {', '.join(keys).ljust(_KEY_COLUMN)} {first}".rstrip())
-            out.extend(" " * (_KEY_COLUMN + 3) + line for line in more)
+            out.extend(indent + line for line in more)
     return "\n".join(out) + "\n"
 
 

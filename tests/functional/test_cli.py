@@ -54,6 +54,22 @@ def test_help_teaches_usage_and_keys() -> None:
         assert text in result.stdout
 
 
+@pytest.mark.parametrize("command", ["", "validate", "show", "schema", "new", "serve"])
+def test_every_help_fits_an_80_column_terminal(command: str) -> None:
+    """A longer line wraps to the terminal's first column: a key's words under the keys,
+    the half of a command line on its own (found reading --help at 80x24)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "briefing_reader", *command.split(), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "80"},
+    )
+    assert result.returncode == 0
+    too_long = [line for line in result.stdout.splitlines() if len(line) >= 80]
+    assert too_long == []
+
+
 async def test_help_lists_every_key() -> None:
     """--help (rendered from the key table, free of Textual for speed) tells the live bindings."""
     app = make_app([load(BUNDLED), load(FIXTURES / "minimal.yaml")])
