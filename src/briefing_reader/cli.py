@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefing_reader import __version__
-from briefing_reader.keys import HELP_WIDTH, help_text
+from briefing_reader.keys import HELP_WIDTH, fit, help_text
 from briefing_reader.loading.discover import discover
 from briefing_reader.output import COLOR_CHOICES
 from briefing_reader.shell import SHELLS
@@ -54,11 +54,9 @@ OTHER_COMMANDS: tuple[tuple[str, str, str], ...] = (
 def _columns(rows: list[tuple[str, str]], at: int) -> str:
     """Two columns for --help, the second from column ``at``, wrapped under itself to fit
     80 columns (HELP_WIDTH), as the key list is."""
-    import textwrap  # argparse's own import: no cost for --help
-
     lines = []
     for left, right in rows:
-        first, *more = textwrap.wrap(right, HELP_WIDTH - at, break_on_hyphens=False)
+        first, *more = fit(right, HELP_WIDTH - at)
         lines.append(f"  {left}".ljust(at) + first)
         lines.extend(" " * at + line for line in more)
     return "\n".join(lines)
@@ -66,9 +64,7 @@ def _columns(rows: list[tuple[str, str]], at: int) -> str:
 
 def _prose(*paragraphs: str) -> str:
     """Paragraphs for --help, each wrapped to fit 80 columns (HELP_WIDTH)."""
-    import textwrap
-
-    return "\n\n".join(textwrap.fill(p, HELP_WIDTH, break_on_hyphens=False) for p in paragraphs)
+    return "\n\n".join("\n".join(fit(p, HELP_WIDTH)) for p in paragraphs)
 
 
 _EXAMPLES = _columns(

@@ -446,6 +446,23 @@ _KEY_COLUMN = 17  # "escape, backspace", the widest
 HELP_WIDTH = 79
 
 
+def fit(text: str, width: int) -> list[str]:
+    """``text`` as lines of at most ``width`` (a word longer than that alone on its line),
+    broken at spaces. Not textwrap: the key list is made at every start, and textwrap took
+    ~7 ms of it."""
+    if len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line]
+
+
 def of(owner: str) -> list[Key]:
     """The keys ``owner`` binds, in binding order."""
     return [key for key in KEYS if key.owner == owner]
@@ -520,16 +537,14 @@ def help_rows() -> list[tuple[str, list[tuple[list[str], str]]]]:
 
 def help_text() -> str:
     """The key list of ``briefing --help`` (and of the README), with the default keys."""
-    import textwrap  # argparse's own import: no cost for --help
-
     out: list[str] = []
     indent = " " * (_KEY_COLUMN + 3)
     for heading, rows in help_rows():
         out.append(heading)
         for keys, words in rows:
-            lines = []
-            for line in words.split("\n"):
-                lines += textwrap.wrap(line, HELP_WIDTH - len(indent), break_on_hyphens=False)
+            lines = [
+                part for line in words.split("\n") for part in fit(line, HELP_WIDTH - len(indent))
+            ]
             first, *more = lines or [""]
             out.append(f"  {', '.join(keys).ljust(_KEY_COLUMN)} {first}".rstrip())
             out.extend(indent + line for line in more)
