@@ -221,6 +221,24 @@ def existing_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _command_typo(paths: list[Path], argv: list[str]) -> str | None:
+    """The error for a first PATH that is no file but reads as a command mistyped
+    (`briefing valdate x`, `briefing help`), as git says it; None otherwise."""
+    if not paths or _exists(paths[0]):
+        return None
+    word = str(paths[0])
+    if word not in argv:  # written as a path: ./shwo
+        return None
+    if word == "help":
+        return f"no such file or folder: {word} (for help: {PROG} --help)"
+    import difflib
+
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    if not close or "/" in word or "." in word:  # a path, mistyped or not
+        return None
+    return f"no such file or folder: {word} (did you mean '{PROG} {close[0]}'?)"
+
+
 def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()  # a broken link is there, and an error entry
 
@@ -285,6 +303,9 @@ def _read(argv: list[str], *, terminal: bool) -> int:
             completion_script(tree, shell, choices=themes) if shell else manual(tree, themes)
         )
         return 0
+    typo = _command_typo(args.paths, argv)
+    if typo is not None:
+        return fail(typo)
     paths: list[Path] = args.paths or default_paths()
     dumb = os.environ.get("TERM") == "dumb"
     # Under `serve` the reader talks to a browser through its pipes, not to a terminal.

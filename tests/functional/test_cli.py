@@ -54,6 +54,32 @@ def test_help_teaches_usage_and_keys() -> None:
         assert text in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("argv", "told"),
+    [
+        (
+            ["valdate", "briefings"],
+            "no such file or folder: valdate (did you mean 'briefing validate'?)",
+        ),
+        (["shwo"], "(did you mean 'briefing show'?)"),
+        (["help"], "no such file or folder: help (for help: briefing --help)"),
+    ],
+)
+def test_a_mistyped_command_is_told_what_was_meant(argv: list[str], told: str) -> None:
+    """Not the library of the paths after it, with a missing 'valdate' in a corner (found
+    typing `briefing valdate briefings` as a new user)."""
+    result = run_cli(*argv)
+    assert result.returncode == 2
+    assert told in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_missing_path_is_not_taken_for_a_command(tmp_path: Path) -> None:
+    result = run_cli("./shwo", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "did you mean" not in result.stderr
+
+
 @pytest.mark.parametrize("command", ["", "validate", "show", "schema", "new", "serve"])
 def test_every_help_fits_an_80_column_terminal(command: str) -> None:
     """A longer line wraps to the terminal's first column: a key's words under the keys,
