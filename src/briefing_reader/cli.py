@@ -236,7 +236,7 @@ def _command_typo(paths: list[Path], argv: list[str]) -> str | None:
     close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
     if not close or "/" in word or "." in word:  # a path, mistyped or not
         return None
-    return f"no such file or folder: {word} (did you mean '{PROG} {close[0]}'?)"
+    return f"no such file or command: {word} (did you mean {close[0]}?)"
 
 
 def _exists(path: Path) -> bool:

@@ -59,9 +59,9 @@ def test_help_teaches_usage_and_keys() -> None:
     [
         (
             ["valdate", "briefings"],
-            "no such file or folder: valdate (did you mean 'briefing validate'?)",
+            "no such file or command: valdate (did you mean validate?)",
         ),
-        (["shwo"], "(did you mean 'briefing show'?)"),
+        (["shwo"], "(did you mean show?)"),
         (["help"], "no such file or folder: help (for help: briefing --help)"),
     ],
 )
