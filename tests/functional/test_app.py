@@ -250,8 +250,23 @@ async def test_a_briefing_with_problems_opens_and_lists_them() -> None:
     async with app.run_test(size=SIZE):
         problems = str(app.screen.query_one("#problems", Static).render())
         assert problems.startswith("⚠ 3 errors, 1 warning:")
-        assert "warned.yaml:7:6: error: unknown key 'headline_facts[1].lable'" in problems
+        # Beside the file itself, its path would only take a line of its own.
+        assert "\n7:6: error: unknown key 'headline_facts[1].lable'" in problems
+        assert "warned.yaml" not in problems
         assert focused_pane(app).items[0].value == "$1"
+
+
+async def test_problems_take_three_lines_of_a_short_screen() -> None:
+    """A draft's 17 warnings took 5 of 80x24's lines, two problems wrapped over two each,
+    from the panes; now the count and two problems, a line each (! lists them all)."""
+    app = app_for(FIXTURES / "warned.yaml")
+    async with app.run_test(size=(80, 24)):
+        box = app.screen.query_one("#problems", Static)
+        assert box.size.height == 3
+        lines = [strip.text for strip in box.render_lines(box.content_region.reset_offset)]
+        assert lines[0].strip().startswith("⚠ 3 errors, 1 warning:")
+        assert lines[1].strip().startswith("6:32: warning: ")
+        assert lines[2].strip() == "6:32: error: unknown key 'headline_facts[0].200'"
 
 
 async def test_briefing_text_is_shown_literally_and_clicking_it_does_nothing() -> None:

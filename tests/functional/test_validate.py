@@ -215,4 +215,4 @@ async def test_the_reader_shows_the_same_problems(folder: Path) -> None:
     async with app.run_test(size=(120, 40)):
         problems = str(app.screen.query_one("#problems").render())
     assert "1 error:" in problems
-    assert "cs.yaml:66:46: error: ceo_quote.text is not in the source article" in problems
+    assert "66:46: error: ceo_quote.text is not in the source article" in problems

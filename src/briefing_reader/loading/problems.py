@@ -36,6 +36,13 @@ class Problem(NamedTuple):
     def __str__(self) -> str:
         return f"{self.location()}: {self.severity}: {self.message}"
 
+    def in_file(self) -> str:
+        """As told beside the file itself (the reader's header): without its path, which
+        took a line of its own at 80 columns."""
+        where = ":".join(str(n) for n in (self.line, self.column) if n is not None)
+        told = f"{self.severity}: {self.message}"
+        return f"{where}: {told}" if where else told
+
 
 class BriefingError(Exception):
     """A briefing could not be read; ``problem`` says where and why."""

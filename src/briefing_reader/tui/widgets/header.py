@@ -37,7 +37,7 @@ def problems_content(loaded: Loaded) -> Content:
             ("\u26a0 ", "bold $warning"), (f"{counts}:", "bold"), ("  ! lists them all", "dim")
         )
     ]
-    lines += [Content(str(problem)) for problem in loaded.problems]
+    lines += [Content(problem.in_file()) for problem in loaded.problems]
     return Content("\n").join(lines)
 
 
