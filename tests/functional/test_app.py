@@ -256,6 +256,22 @@ async def test_a_briefing_with_problems_opens_and_lists_them() -> None:
         assert focused_pane(app).items[0].value == "$1"
 
 
+async def test_a_click_on_the_problems_banner_lists_them_all() -> None:
+    from briefing_reader.tui.screens.problems import ProblemsScreen
+
+    app = app_for(FIXTURES / "warned.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.click("#problems")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        # The title names the file; each line only where in it.
+        body = str(app.screen.body())
+        assert body.startswith("6:32: warning: '$1,200' was split")
+        assert "warned.yaml" not in body
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
 async def test_problems_take_three_lines_of_a_short_screen() -> None:
     """A draft's 17 warnings took 5 of 80x24's lines, two problems wrapped over two each,
     from the panes; now the count and two problems, a line each (! lists them all)."""

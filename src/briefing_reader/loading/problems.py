@@ -36,12 +36,15 @@ class Problem(NamedTuple):
     def __str__(self) -> str:
         return f"{self.location()}: {self.severity}: {self.message}"
 
+    def place(self) -> str:
+        """Line and column in the file ("8:8"), or "" where unknown."""
+        return ":".join(str(n) for n in (self.line, self.column) if n is not None)
+
     def in_file(self) -> str:
-        """As told beside the file itself (the reader's header): without its path, which
-        took a line of its own at 80 columns."""
-        where = ":".join(str(n) for n in (self.line, self.column) if n is not None)
+        """As told beside the file itself (the reader's header and problems screen):
+        without its path, which took a line of its own at 80 columns."""
         told = f"{self.severity}: {self.message}"
-        return f"{where}: {told}" if where else told
+        return f"{self.place()}: {told}" if self.place() else told
 
 
 class BriefingError(Exception):

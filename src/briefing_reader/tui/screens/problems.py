@@ -1,4 +1,5 @@
-"""Every problem of the briefing on screen, one per line, as `briefing validate` prints them."""
+"""Every problem of the briefing on screen, one per line, as `briefing validate` prints them
+but for the path, which the title gives."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ class ProblemsScreen(TextModal):
         self.title_text = f"Problems: {clean_name(loaded.name or loaded.path)}"
 
     def body(self) -> Content:
+        # Without the path on each line: the title names the file, and at 80 columns the
+        # path split each problem over two or three lines, "10:1" from its "0".
         lines = [
             Content.assemble(
-                (f"{problem.location()}: ", "bold"),
+                (f"{problem.place()}: " if problem.place() else "", "bold"),
                 (f"{problem.severity}: ", f"bold ${problem.severity}"),
                 problem.message,
             )

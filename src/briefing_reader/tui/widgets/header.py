@@ -53,7 +53,17 @@ def header(loaded: Loaded, position: str) -> Iterator[Widget]:
     yield Static(meta_content(loaded, position), id="meta")
     if briefing and loaded.problems:
         # Inset by a padded box: a margin would narrow every sibling in the screen's layout.
-        yield VerticalGroup(Static(problems_content(loaded), id="problems"), id="problems-box")
+        yield VerticalGroup(
+            ProblemsBanner(problems_content(loaded), id="problems"), id="problems-box"
+        )
+
+
+class ProblemsBanner(Static):
+    """The count and the first problems. A click lists them all, as ! does: a reader with
+    a mouse clicks the banner that says there are more."""
+
+    async def on_click(self) -> None:
+        await self.run_action("screen.problems")
 
 
 class Summary(Static):
