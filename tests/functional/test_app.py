@@ -529,7 +529,8 @@ async def test_bang_lists_every_problem() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("exclamation_mark")
         text = str(app.screen.query_one("#modal-text", Static).render())
-        assert text.count("tests/fixtures/warned.yaml:") == 4
+        assert len(re.findall(r"^\d+:\d+: (?:error|warning): ", text, re.M)) == 4
+        assert app.screen.title_text == "Problems: tests/fixtures/warned.yaml"
         await pilot.press("escape")
         assert isinstance(app.screen, BriefingScreen)
 
