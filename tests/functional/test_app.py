@@ -382,6 +382,29 @@ async def test_at_the_start_every_pane_shows_its_title_and_first_item(
     assert "? Help" in rows[-1] and "q Quit" in rows[-1], rows[-1]
 
 
+@pytest.mark.parametrize("size", [(80, 24), (60, 30), (120, 40)])
+async def test_a_facts_value_is_never_split_over_two_lines_where_one_holds_it(
+    size: tuple[int, int],
+) -> None:
+    # At 80x24 "Data-center expansion  $1.2 billion" was drawn "... expansion  $1.2" over
+    # "billion": a value too long for its label's line now goes whole on the next.
+    app = app_for(BUNDLED)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        facts = screen(app).query(Pane).first().region
+        rows = [row[facts.x : facts.right] for row in screen_rows(app)[facts.y : facts.bottom]]
+        briefing = screen(app).loaded.briefing
+    assert briefing is not None
+    shown = 0
+    for fact in briefing.headline_facts:
+        at = next((i for i, row in enumerate(rows) if f" {fact.label}" in row), None)
+        if at is None or at + 1 == len(rows):
+            continue
+        shown += 1
+        assert fact.value in rows[at] or fact.value in rows[at + 1], rows[at : at + 2]
+    assert shown >= 2, rows
+
+
 async def test_start_up_shows_the_top_of_the_one_column_layout() -> None:
     # Textual's scroll on focus used to centre the first pane, scrolling the summary away.
     app = app_for(BUNDLED)

@@ -54,7 +54,7 @@ def marked(pane: Pane) -> list[int]:
     return [
         view.index
         for view in pane.item_views
-        if any("reverse" in str(span.style) for span in view.render().spans)  # type: ignore[union-attr]
+        if any("reverse" in str(span.style) for span in view.drawn.spans)
     ]
 
 
