@@ -91,7 +91,7 @@ async def test_lists_every_briefing_newest_first_with_markers(library: Path) -> 
 async def test_from_100_columns_the_list_shows_title_subject_period_and_date(
     library: Path,
 ) -> None:
-    long_title = "Echo Labs doubles revenue as its data centre business finally pays off"
+    long_title = "Revenue doubles at Echo Labs as its data centre business finally pays off"
     write(
         library / "echo.yaml",
         briefing_yaml("echo-q4", long_title, "Echo Labs", "2025-06-01", "x"),
@@ -104,6 +104,31 @@ async def test_from_100_columns_the_list_shows_title_subject_period_and_date(
         assert "Echo Labs" in row[50:] and "Q4 2024" in row and row.rstrip().endswith("2025-06-01")
         # The columns line up from row to row.
         assert row_text(app, 1).index("Q4 2024") == row.index("Q4 2024")
+
+
+async def test_at_80_columns_a_title_that_names_its_subject_and_period_has_their_room(
+    tmp_path: Path,
+) -> None:
+    # Every title here begins with its subject and holds its period: columns for them beside
+    # it cut each title at 45 cells ("Granite Hash adjusted ebitda of $374 mil…"), and the
+    # rows, which differ only at their end, read alike.
+    library = tmp_path / "granite"
+    write_library(library)
+    for briefing in library.glob("*.yaml"):
+        briefing.unlink()
+    for number in (12, 13):
+        title = f"Granite Hash ebitda of $374 million in Q4 2024, no. {number}"
+        write(
+            library / f"granite-{number}.yaml",
+            briefing_yaml(f"granite-{number}", title, "Granite Hash", "2025-06-01", "x"),
+        )
+    app = library_app(library)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        for row, number in enumerate((12, 13)):
+            text = row_text(app, row)
+            assert f"in Q4 2024, no. {number}" in text, text
+            assert text.rstrip().endswith("2025-06-01"), text
 
 
 async def test_an_undated_briefing_says_so_and_comes_after_the_dated(library: Path) -> None:
@@ -198,6 +223,11 @@ async def test_enter_in_the_filter_opens_the_best_match_and_the_filter_stays(
 
 
 async def test_the_filter_highlights_matched_letters(library: Path) -> None:
+    # A subject its title does not begin with: the list gives subjects a column.
+    write(
+        library / "echo.yaml",
+        briefing_yaml("echo-q1", "Routes cut", "Delta Air", "2020-01-01", "x"),
+    )
     app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:
         await loaded(app, pilot)

@@ -133,7 +133,25 @@ def test_new_entries_keep_the_filter_sort_and_column_widths_follow() -> None:
     view.set_entries([*ENTRIES, entry("echo", "Echo energy deal", subject="E", date="2026-01-01")])
     # Filtered again: the earlier the word in a title, the higher.
     assert listed(view) == ["echo", "acme", "core"]
-    assert view.subject_width == len("Bolt Mining")
+    # "Bolt Mining" is where its title begins: only "Zeta Acme" needs the column.
+    assert view.subject_width == len("Zeta Acme")
+
+
+def test_a_subject_its_title_begins_with_or_a_period_it_holds_gets_no_column() -> None:
+    named_first = [
+        entry("a", "Granite Hash: adjusted ebitda of $374 million", subject="Granite Hash"),
+        entry("b", "granite hash posts a loss", subject="Granite Hash"),
+        entry("c", "Untitled subject", subject=None),
+    ]
+    view = LibraryView(named_first)
+    assert view.subject_width == 0
+    view.set_entries([*named_first, entry("d", "Mines close", subject="Helios Compute")])
+    assert view.subject_width == len("Helios Compute")
+    in_title = entry("e", "Granite Hash loses $3 million in Q4 2024")._replace(period="q4 2024")
+    view.set_entries([in_title])
+    assert view.period_width == 0
+    view.set_entries([in_title, entry("f", "Mines close")._replace(period="FY 2025")])
+    assert view.period_width == len("FY 2025")
 
 
 def test_an_untitled_entry_is_found_and_sorted_by_its_file_name() -> None:
