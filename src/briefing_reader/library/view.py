@@ -248,14 +248,13 @@ class LibraryView:
         # ebitda of $374 mil…  Granite Hash  Q4 2024" gave the title 29 fewer cells at 80
         # columns, where rows that differ only at their end then read alike. A column shows
         # where some briefing's title does not begin with its subject, or hold its period.
-        self.subject_width = max(
-            (len(e.subject) for e in self.entries if e.subject and not _names_subject_first(e)),
-            default=0,
-        )
-        self.period_width = max(
-            (len(e.period) for e in self.entries if e.period and not _names_period(e)),
-            default=0,
-        )
+        subject_width = period_width = 0
+        for e in self.entries:  # a title is looked at only for a value longer than any yet
+            if e.subject and len(e.subject) > subject_width and not _names_subject_first(e):
+                subject_width = len(e.subject)
+            if e.period and len(e.period) > period_width and not _names_period(e):
+                period_width = len(e.period)
+        self.subject_width, self.period_width = subject_width, period_width
         self._resort()
 
     def position_of(self, path: str) -> int | None:
