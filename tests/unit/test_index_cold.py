@@ -55,6 +55,24 @@ def test_a_parallel_cold_build_gives_the_serial_builds_entries_and_texts(tmp_pat
     assert any(e.source is None and e.title for e in serial.entries)  # and a source refused
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_cold_build_stamps_each_file_as_it_parses_it_and_the_next_load_reuses_them(
+    tmp_path: Path, workers: int
+) -> None:
+    # With no cache, files are stat'ed by whoever parses them, not all first in the caller:
+    # the stamps must still be each file's own, or the next load would parse them all again.
+    folder = mixed_library(tmp_path, FIRST_CHUNK + 45)
+    cache = tmp_path / "cache" / "index"
+    cold = Index.load([folder], cache_path=cache, workers=workers, parallel_threshold=0)
+    assert cold.stats.parsed == len(cold) and cold.stats.saved
+    for entry in cold.entries:
+        stat = os.stat(entry.path)
+        assert (entry.size, entry.mtime_ns) == (stat.st_size, stat.st_mtime_ns), entry.path
+    warm = Index.load([folder], cache_path=cache, workers=workers)
+    assert warm.stats.reused == len(cold) and warm.stats.parsed == 0
+    assert warm.entries == cold.entries
+
+
 def test_a_parallel_build_from_a_thread_does_not_fork_and_gives_the_same_entries(
     tmp_path: Path,
 ) -> None:
