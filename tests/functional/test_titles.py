@@ -138,3 +138,36 @@ async def test_on_the_first_row_the_cursor_stays_on_the_newest(tmp_path: Path, g
         assert listing.cursor == 0
         assert listing.current is not None and listing.current.date is not None
         assert listing.current.date.startswith("2025")
+
+
+async def test_a_briefing_opened_before_the_index_is_complete_steps_through_all_of_it(
+    tmp_path: Path, gate: Gate
+) -> None:
+    # Opened while the list held the first batch, the reader said "2/100" for good, and ]
+    # stepped through those 100 only, after the library had come to 130.
+    from textual.widgets import Static
+
+    from briefing_reader.tui.screens.briefing import BriefingScreen
+
+    app = library_app(make_library(tmp_path / "library"), use_cache=False)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await gate.wait_reached()
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, BriefingScreen)
+        shown = reader.loaded.briefing
+        assert shown is not None
+        meta = reader.query_one("#meta", Static)
+        assert str(meta.render()).endswith(f"2/{FIRST}")
+        gate.opened.set()
+        await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
+        await settle(app, pilot)
+        assert app.screen is reader and len(reader.entries) == FIRST + LATER
+        assert reader.loaded.briefing is shown  # the same briefing, not read again
+        # The LATER newer briefings sort above it: it is further down the whole list now.
+        assert str(meta.render()).endswith(f"{LATER + 2}/{FIRST + LATER}")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert reader.index == LATER + 2

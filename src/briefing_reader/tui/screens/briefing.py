@@ -26,6 +26,7 @@ from briefing_reader.library.reader_search import (
     LibrarySearch,
     ReaderSearch,
     going_round,
+    index_of,
 )
 from briefing_reader.model import SECTIONS, Item
 from briefing_reader.text import clean_name
@@ -100,8 +101,7 @@ class BriefingScreen(Screen["str | None"]):
         # Before the widgets exist, and without a restyle: they are styled as they mount.
         tiny = self._apply_size(*self.app.size, update=False)
         self._panes = []
-        position = f"{self.index + 1}/{len(self.entries)}" if len(self.entries) > 1 else ""
-        yield from header(self.loaded, position)
+        yield from header(self.loaded, self._position())
         if tiny:
             yield self._make_indicator()
         briefing = self.loaded.briefing
@@ -333,6 +333,27 @@ class BriefingScreen(Screen["str | None"]):
             return self.loaded.briefing is not None
         # An error entry has no panes to move between or zoom.
         return bool(self.panes) or action not in ("zoom", "next_pane", "previous_pane", "jump")
+
+    def _position(self) -> str:
+        """Where the briefing is in the list ]/[ step through: "3/10,000" (none of one)."""
+        count = len(self.entries)
+        return f"{self.index + 1:,}/{count:,}" if count > 1 else ""
+
+    def follow(self, entries: Briefings) -> None:
+        """Step through ``entries`` from now on, on the briefing shown: the library's list
+        changed under the reader (it was opened before the index was complete, and more of
+        the library came). A briefing no longer listed keeps the list it was opened with."""
+        paths = getattr(self.entries, "paths", None)  # as listed: Loaded.path normalizes
+        at = index_of(entries, paths[self.index] if paths else str(self.loaded.path))
+        if at is None:
+            return
+        entries[at] = self.loaded  # shown already: not read again
+        self.entries = entries
+        self.set_reactive(BriefingScreen.index, at)  # the same briefing: no recompose
+        from briefing_reader.tui.widgets.header import meta_content
+
+        for meta in self.query("#meta").results(Static):  # none while it is recomposed
+            meta.update(meta_content(self.loaded, self._position()))
 
     def action_next_briefing(self) -> None:
         self._switch(1)

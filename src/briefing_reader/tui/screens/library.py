@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from briefing_reader.library.state import ReadState
     from briefing_reader.library.watch import Change
     from briefing_reader.loading import Loaded
+    from briefing_reader.tui.screens.briefing import BriefingScreen
 
 
 class LibraryScreen(Screen[None]):
@@ -68,6 +69,7 @@ class LibraryScreen(Screen[None]):
         self.watch_folders = watch
         self._markable = False  # whether u applies to the highlighted entry
         self._lines: AwaitMount | None = None  # the filter and search lines' mount, once begun
+        self._reader: BriefingScreen | None = None  # opened from the list, until it returns
 
     @property
     def view(self) -> LibraryView:
@@ -150,6 +152,12 @@ class LibraryScreen(Screen[None]):
         if self.session.add_partial(entries):
             self.list.refresh_rows(keep_path=keep, at_top=keep is None)
             self._update_status()
+            self._reader_follows()
+
+    def _reader_follows(self) -> None:
+        """A reader opened from this list steps through it as it is now (see follow)."""
+        if self._reader is not None:
+            self._reader.follow(self.session.listed_briefings())
 
     def _kept_path(self) -> str | None:
         """The briefing the cursor must stay on as the list re-sorts: the one the user moved
@@ -164,6 +172,7 @@ class LibraryScreen(Screen[None]):
             self._rebuild(self.session.take_reload(), loading=True)
         self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
+        self._reader_follows()
         # After the full list is drawn: the preview parses a briefing (and so first imports
         # the YAML loader), which would hold up that frame.
         self.call_after_refresh(lambda: self._show_preview(self.list.current))
@@ -242,9 +251,11 @@ class LibraryScreen(Screen[None]):
         )
         if first_hit:
             screen.show_first_hit()
+        self._reader = screen
         self.app.push_screen(screen, callback=self._returned)
 
     def _returned(self, path: str | None) -> None:
+        self._reader = None
         self.session.closed()
         self.list.refresh_rows(keep_path=path)
         self.list.focus()
