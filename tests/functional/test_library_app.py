@@ -545,6 +545,26 @@ async def reload(app: BriefingApp, pilot: Pilot[None], *paths: Path, kind: str) 
     await settle(app, pilot)
 
 
+async def test_a_file_added_while_a_briefing_is_open_is_in_its_list(library: Path) -> None:
+    app = library_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("enter")  # Delta, the newest
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, BriefingScreen) and len(reader.entries) == 5
+        new = library / "echo.yaml"
+        write(new, briefing_yaml("echo-q4", "Echo Labs doubles revenue", "Echo", "2025-06-01", "x"))
+        await reload(app, pilot, new, kind="added")
+        assert app.screen is reader and len(reader.entries) == 6
+        assert reader.loaded.briefing is not None
+        assert reader.loaded.briefing.title == "Delta Freight cuts routes"  # still shown
+        await pilot.press("left_square_bracket")  # the newer one, listed above it now
+        await pilot.pause()
+        assert reader.loaded.briefing is not None
+        assert reader.loaded.briefing.title == "Echo Labs doubles revenue"
+
+
 async def test_added_changed_and_deleted_files_update_the_list(library: Path) -> None:
     app = library_app(library)
     async with app.run_test(size=WIDE) as pilot:

@@ -523,6 +523,7 @@ class LibraryScreen(Screen[None]):
             return  # not indexed yet: the index will have them
         self.list.refresh_rows(keep_path=keep, at_top=loading and keep is None)
         self._update_status()
+        self._reader_follows()
         self._show_preview(self.list.current)
         if result.open_removed:
             self.notify("This briefing's file was removed.", severity="warning")
