@@ -159,3 +159,37 @@ def test_a_source_path_is_resolved_once_per_folder_by_the_same_policy(tmp_path: 
     for _ in range(2):  # a refusal is remembered and said again alike
         with pytest.raises(SourceError, match="inside the briefing's folder"):
             cache.path(folder / "one.yaml", "../secret.txt")
+
+
+def test_an_article_edited_while_the_briefings_citing_it_are_read_is_checked_again_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A batch stats an article once for all the briefings citing it: those read after it was
+    # edited may have been checked against the old text, but then they carry the old stamp,
+    # and the next load checks them all again. The list never keeps saying "no problems".
+    folder = tmp_path / "library"
+    make_library(folder, 6)
+    article = folder / "sources" / "article.txt"
+    from briefing_reader import loading
+
+    real_load = loading.load_file
+    calls = 0
+
+    def load_then_edit(path: Path, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            article.write_text(ARTICLE.replace("Acme lost $12 million", "Acme lost money"))
+            os.utime(article, ns=(OLD + 10**9, OLD + 10**9))
+        return real_load(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "load_file", load_then_edit)
+    cache = tmp_path / "cache" / "index"
+    Index.load([folder], cache_path=cache, workers=1)
+    monkeypatch.setattr(loading, "load_file", real_load)
+    again = Index.load([folder], cache_path=cache, workers=1)
+    assert len(again) == 6
+    assert all(entry.error_count == 1 for entry in again.entries), [
+        (entry.path, entry.problem) for entry in again.entries
+    ]
+    assert all("headline_facts[0].evidence" in (entry.problem or "") for entry in again.entries)

@@ -6,7 +6,9 @@ Shared by `briefing validate` and the reader, so both see the same problems.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefing_reader.checks.drafts import draft_items_in
 from briefing_reader.checks.evidence import Span, mismatch, quoted_passages
@@ -15,6 +17,9 @@ from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
 from briefing_reader.model import SECTIONS
 from briefing_reader.text import clean_name
+
+if TYPE_CHECKING:
+    from briefing_reader.loading.scalar_source import SourceMap
 
 # SourceCache lives in checks.sources; callers of check_file may import it from here too.
 __all__ = ["SourceCache", "check_file", "check_loaded"]
@@ -86,18 +91,19 @@ def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> 
                     f"source.file '{source_file}' {_reason(exc)}",
                 )
             else:
-                # The briefing's own text, read again only to point inside a failing excerpt.
-                from briefing_reader.loading.scalar_source import source_map
-
-                yaml = functools.cache(lambda: source_map(loaded.path))
+                # The briefing's own text, read again only to point inside a failing excerpt
+                # (made only then: an index, wanting no detail, checks 10,000 files).
+                yaml: Callable[[], SourceMap | None] | None = None
                 for quoted in quoted_passages(briefing):
                     if not cache.contains(path, quoted.text):
-                        node = marks.get(quoted.where)
-                        wrong = (
-                            mismatch(cache.text(path), quoted.text, node, yaml, source_file)
-                            if detail
-                            else None
-                        )
+                        wrong = None
+                        if detail:
+                            if yaml is None:
+                                from briefing_reader.loading.scalar_source import source_map
+
+                                yaml = functools.cache(lambda: source_map(loaded.path))
+                            node = marks.get(quoted.where)
+                            wrong = mismatch(cache.text(path), quoted.text, node, yaml, source_file)
                         add(
                             "error",
                             "not-in-source",

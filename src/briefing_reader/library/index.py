@@ -326,23 +326,47 @@ def _stat(name: str) -> Stamp:
     return (result.st_size, result.st_mtime_ns)
 
 
-def _build_row(name: str, stamp: Stamp | None, cache: SourceCache) -> _Row:
+def _build_row(
+    name: str,
+    stamp: Stamp | None,
+    cache: SourceCache,
+    source_stamps: dict[str, Stamp] | None = None,
+) -> _Row:
     """The row of the file ``name``; ``stamp`` is its (size, mtime) taken before, else now,
-    before it is read (an edit racing the read then shows up next time)."""
+    before it is read (an edit racing the read then shows up next time).
+
+    ``source_stamps``: the stamps of the articles already cited in this batch, taken once
+    for all the briefings that cite them (as the cache's check does, see _still_valid).
+    """
     # Imported here: a warm start reads only the cache, and need not load YAML at all.
     from briefing_reader.checks.sources import source_of
     from briefing_reader.checks.validate import check_loaded
     from briefing_reader.library.search import entry_text
     from briefing_reader.loading import load_file
 
-    if stamp is None:
-        stamp = _stat(name)
     path = Path(name)
-    loaded = load_file(path)
+    if stamp is None:
+        # One stat for the stamp and for the reading, which would otherwise take its own.
+        result: os.stat_result | None
+        try:
+            result = os.stat(name)
+        except OSError:
+            stamp, result = _MISSING, None  # load_file says why
+        else:
+            stamp = (result.st_size, result.st_mtime_ns)
+        loaded = load_file(path, stat_result=result)
+    else:
+        loaded = load_file(path)
     source = source_of(loaded, cache)
     # Stat the source before it is read, so an edit racing the read shows up next time.
     source_name = str(source) if source is not None else None
-    source_stamp = _stat(source_name) if source_name is not None else _MISSING
+    if source_name is None:
+        source_stamp = _MISSING
+    elif source_stamps is None:
+        source_stamp = _stat(source_name)
+    else:
+        found = source_stamps.get(source_name)
+        source_stamp = source_stamps[source_name] = _stat(source_name) if found is None else found
     if source is not None:
         cache.stamped(source, source_stamp)  # an article edited since it was read: again
     # Only whether each excerpt is in its source: where it goes wrong is for validate
@@ -383,9 +407,10 @@ def _build_rows(
 
     # One SourceCache per batch at least: neighbouring briefings usually share sources.
     cache = cache or SourceCache()
+    source_stamps: dict[str, Stamp] = {}
     rows = []
     for done, (name, stamp) in enumerate(jobs, start=1):
-        rows.append(_build_row(name, stamp, cache))
+        rows.append(_build_row(name, stamp, cache, source_stamps))
         if done % PROGRESS_EVERY == 0 and done < len(jobs):
             if partial is not None:
                 partial([row.entry for row in rows[-PROGRESS_EVERY:]])

@@ -38,6 +38,7 @@ _WS = r"[^\S\x1f]+"
 # (a slug shown nowhere in the briefing view, so a hit there could not be highlighted;
 # the library's filter matches it) and the source's file name.
 _SKIPPED = frozenset({"format", "id", "source.file"})
+_PANES = frozenset(section.key for section in SECTIONS)
 
 
 def smart_case(query: str) -> bool:
@@ -186,28 +187,33 @@ def _text_fields(briefing: Briefing) -> Iterator[tuple[int | None, int, str, str
     The briefing's own scalar fields come first in dataclass order, then the fields of
     nested records such as ``source`` (named ``source.title``), then every pane's items.
     """
-    panes = {section.key for section in SECTIONS}
+    # An index asks this of every file: most values are text, told apart first (see _as_text).
     nested: list[tuple[str, Any]] = []
-    for f in fields(briefing):
-        if f.name in panes or f.name in _SKIPPED:
+    for name in _field_names(type(briefing)):
+        if name in _PANES or name in _SKIPPED:
             continue
-        value = getattr(briefing, f.name)
+        value = getattr(briefing, name)
+        if type(value) is str:
+            if value:
+                yield None, 0, name, value
+            continue
         if is_dataclass(value) and not isinstance(value, type):
-            nested.append((f.name, value))
+            nested.append((name, value))
             continue
         text = _as_text(value)
         if text is not None:
-            yield None, 0, f.name, text
+            yield None, 0, name, text
     for prefix, record in nested:
-        for f in fields(record):
-            name = f"{prefix}.{f.name}"
-            text = None if name in _SKIPPED else _as_text(getattr(record, f.name))
+        for field_name in _field_names(type(record)):
+            name = f"{prefix}.{field_name}"
+            text = None if name in _SKIPPED else _as_text(getattr(record, field_name))
             if text is not None:
                 yield None, 0, name, text
     for s, section in enumerate(SECTIONS):
         for i, item in enumerate(briefing.items(section)):
             for name in _field_names(type(item)):
-                text = _as_text(getattr(item, name))
+                value = getattr(item, name)
+                text = (value or None) if type(value) is str else _as_text(value)
                 if text is not None:
                     yield s, i, name, text
 

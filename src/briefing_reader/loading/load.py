@@ -52,12 +52,22 @@ class Loaded(NamedTuple):
 
 
 def load_file(
-    path: Path, *, display: str | None = None, loader_name: str = DEFAULT_LOADER
+    path: Path,
+    *,
+    display: str | None = None,
+    loader_name: str = DEFAULT_LOADER,
+    stat_result: os.stat_result | None = None,
 ) -> Loaded:
-    """Load ``path``; ``display`` is how the path is named in messages (default: as given)."""
+    """Load ``path``; ``display`` is how the path is named in messages (default: as given).
+
+    ``stat_result`` is the caller's ``os.stat(path)`` just taken (an index takes one for its
+    stamp): not taken again.
+    """
     name = _display(path, display)
     try:
-        size = path.stat().st_size
+        if stat_result is None:
+            stat_result = os.stat(path)
+        size = stat_result.st_size
         if size > MAX_BYTES:
             # Refused before reading: a huge file must cost nothing.
             return _failed(
@@ -73,7 +83,7 @@ def load_file(
         # Never more than the limit: a /proc file or a growing file has no honest size in
         # stat, and must not be read to the end. A FIFO, a terminal or a device is refused
         # unopened: reading one would hang, or take the user's keys.
-        data = read_regular(path, MAX_BYTES)
+        data = read_regular(path, MAX_BYTES, stat_result=stat_result)
         if len(data) > MAX_BYTES:
             return _failed(
                 path,

@@ -49,13 +49,16 @@ def describe(mode: int) -> str:
     return "not a regular file"
 
 
-def read_regular(path: Path | str, limit: int) -> bytes:
+def read_regular(
+    path: Path | str, limit: int, *, stat_result: os.stat_result | None = None
+) -> bytes:
     """At most ``limit + 1`` bytes of the regular file at ``path`` (one more tells "too big").
 
+    ``stat_result`` is the caller's ``os.stat(path)``, taken just before (not taken again).
     Raises NotRegularFile for anything else, OSError when it cannot be opened or read.
     Never blocks on a FIFO or a terminal, never reads a device.
     """
-    mode = os.stat(path).st_mode
+    mode = (stat_result or os.stat(path)).st_mode
     if not stat.S_ISREG(mode):
         raise NotRegularFile(path, mode)
     fd = os.open(path, _OPEN_FLAGS)
@@ -77,11 +80,13 @@ def read_regular(path: Path | str, limit: int) -> bytes:
         wanted = limit + 1
         step = opened.st_size + 1  # what stat says and one more, then on to the limit
         while wanted > 0:
-            chunk = os.read(fd, min(wanted, step))
-            if not chunk:
-                break
+            asked = min(wanted, step)
+            chunk = os.read(fd, asked)
             chunks.append(chunk)
             wanted -= len(chunk)
+            # Less than asked of a regular file is its end: no second read to hear so.
+            if len(chunk) < asked:
+                break
             step = wanted
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
