@@ -91,17 +91,17 @@ def check_loaded(loaded: Loaded, cache: SourceCache, *, detail: bool = True) -> 
                     f"source.file '{source_file}' {_reason(exc)}",
                 )
             else:
-                # The briefing's own text, read again only to point inside a failing excerpt
-                # (made only then: an index, wanting no detail, checks 10,000 files).
+                # The briefing's own text, read again only to point inside a failing excerpt;
+                # an index wants no detail (10,000 files), so none of it is made for one.
                 yaml: Callable[[], SourceMap | None] | None = None
+                if detail:
+                    from briefing_reader.loading.scalar_source import source_map
+
+                    yaml = functools.cache(lambda: source_map(loaded.path))
                 for quoted in quoted_passages(briefing):
                     if not cache.contains(path, quoted.text):
                         wrong = None
-                        if detail:
-                            if yaml is None:
-                                from briefing_reader.loading.scalar_source import source_map
-
-                                yaml = functools.cache(lambda: source_map(loaded.path))
+                        if yaml is not None:
                             node = marks.get(quoted.where)
                             wrong = mismatch(cache.text(path), quoted.text, node, yaml, source_file)
                         add(

@@ -319,11 +319,16 @@ def build_entry_and_text(path: Path, cache: SourceCache | None = None) -> tuple[
 
 
 def _stat(name: str) -> Stamp:
+    return _stat_result(name)[0]
+
+
+def _stat_result(name: str) -> tuple[Stamp, os.stat_result | None]:
+    """The stamp of ``name`` and the stat it came from (None when it could not be taken)."""
     try:
         result = os.stat(name)
     except OSError:
-        return _MISSING
-    return (result.st_size, result.st_mtime_ns)
+        return _MISSING, None
+    return (result.st_size, result.st_mtime_ns), result
 
 
 def _build_row(
@@ -346,14 +351,9 @@ def _build_row(
 
     path = Path(name)
     if stamp is None:
-        # One stat for the stamp and for the reading, which would otherwise take its own.
-        result: os.stat_result | None
-        try:
-            result = os.stat(name)
-        except OSError:
-            stamp, result = _MISSING, None  # load_file says why
-        else:
-            stamp = (result.st_size, result.st_mtime_ns)
+        # One stat for the stamp and for the reading, which would otherwise take its own;
+        # where it fails, load_file takes its own and says why.
+        stamp, result = _stat_result(name)
         loaded = load_file(path, stat_result=result)
     else:
         loaded = load_file(path)
@@ -365,8 +365,10 @@ def _build_row(
     elif source_stamps is None:
         source_stamp = _stat(source_name)
     else:
-        found = source_stamps.get(source_name)
-        source_stamp = source_stamps[source_name] = _stat(source_name) if found is None else found
+        known = source_stamps.get(source_name)
+        if known is None:
+            known = source_stamps[source_name] = _stat(source_name)
+        source_stamp = known
     if source is not None:
         cache.stamped(source, source_stamp)  # an article edited since it was read: again
     # Only whether each excerpt is in its source: where it goes wrong is for validate
