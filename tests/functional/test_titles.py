@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from briefing_reader.library import index as index_module
+from briefing_reader.library.index import Entry, Index
 from briefing_reader.tui.app import BriefingApp
 from briefing_reader.tui.screens.library import LibraryScreen
 from briefing_reader.tui.widgets.library_list import LibraryList
@@ -171,3 +172,49 @@ async def test_a_briefing_opened_before_the_index_is_complete_steps_through_all_
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert reader.index == LATER + 2
+
+
+class HeldPrefetch:
+    """A prefetch whose child holds its workers (see Prefetch.go): it tells a first batch,
+    then gives the index only once the screen says its titles are shown."""
+
+    def __init__(self, first: list[Entry], index: Index) -> None:
+        self.first = first
+        self.index = index
+        self.gone = threading.Event()
+        self.app: BriefingApp | None = None
+        self.row_at_go: str | None = None
+
+    def ready(self) -> Index | None:
+        return None
+
+    def told(self) -> list[Entry]:
+        return []
+
+    def wait(self, progress: Any = None, partial: Any = None, *, saved: bool = True) -> Any:
+        partial(self.first)
+        return self.index if self.gone.wait(TIMEOUT_S) else None
+
+    def go(self) -> None:
+        if self.app is not None and not self.gone.is_set():
+            self.row_at_go = row_text(self.app, 0)  # what the screen had drawn by then
+        self.gone.set()
+
+    def cancel(self) -> None:
+        self.gone.set()
+
+
+async def test_the_workers_are_let_go_once_the_first_titles_are_on_screen(tmp_path: Path) -> None:
+    # The workers would take a quarter of the core the first frames are drawn on; held, they
+    # must not be held for long: the screen says go as soon as its first titles are drawn.
+    folder = make_library(tmp_path / "library")
+    index = Index.load([folder], use_cache=False, workers=1)
+    prefetch = HeldPrefetch(list(index.entries[:5]), index)
+    app = library_app(folder, use_cache=False, prefetch=prefetch)
+    prefetch.app = app
+    async with app.run_test(size=(100, 24)) as pilot:
+        assert await asyncio.to_thread(prefetch.gone.wait, TIMEOUT_S), "go never came"
+        assert prefetch.row_at_go is not None and "Briefing " in prefetch.row_at_go
+        await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
+        await settle(app, pilot)
+        assert len(app.screen.query_one(LibraryList).view) == FIRST + LATER

@@ -66,3 +66,41 @@ def test_waiting_for_the_save_gives_the_same_index(tmp_path: Path) -> None:
     index = prefetch.wait()
     assert index is not None and index.entries == fresh(folder).entries
     assert Index.load([folder]).stats.reused == 12  # written before wait() returned
+
+
+def children_of(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as file:
+        return [int(child) for child in file.read().split()]
+
+
+@pytest.mark.skipif(
+    not os.path.exists(f"/proc/{os.getpid()}/task/{os.getpid()}/children"),
+    reason="needs Linux's /proc/PID/task/PID/children",
+)
+def test_the_child_holds_its_workers_until_the_reader_says_go(tmp_path: Path) -> None:
+    import time
+
+    from briefing_reader.library.index import FIRST_CHUNK
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one CPU: the child parses without workers")
+    folder = tmp_path / "many"
+    make_library(folder, 2000)  # a second or more of parsing on one core
+    # Held for as long as the test takes, not the second a reader waits at most.
+    prefetch = Prefetch.start([folder], use_cache=False, hold_s=120)
+    assert prefetch is not None
+    try:
+        deadline = time.monotonic() + 60
+        while len(prefetch.told()) < FIRST_CHUNK:  # the first files are parsed and told
+            assert time.monotonic() < deadline, "the child told no titles"
+            time.sleep(0.01)
+        # Workers, were they not held, would start at once and work for a while yet.
+        for _ in range(10):
+            assert children_of(prefetch.pid) == []
+            time.sleep(0.03)
+        prefetch.go()
+        index = prefetch.wait(saved=False)
+        assert index is not None
+        assert index.entries == fresh(folder).entries
+    finally:
+        prefetch.cancel()

@@ -89,3 +89,47 @@ def test_the_prefetch_replays_batches_told_before_the_reader_listened(tmp_path: 
     index = prefetch.wait(partial=batches.append)
     assert index is not None
     assert batches == [list(index.entries[:PROGRESS_EVERY])]
+
+
+def test_a_held_build_starts_no_worker_until_released_and_parses_on_meanwhile(
+    tmp_path: Path,
+) -> None:
+    import multiprocessing
+
+    from briefing_reader.library.index import HOLD_STEP
+
+    folder = tmp_path / "many"
+    make_library(folder, FIRST_CHUNK + 100)
+    workers_seen: list[int] = []
+
+    def hold() -> bool:  # held for three looks, then let go
+        workers_seen.append(len(multiprocessing.active_children()))
+        return len(workers_seen) <= 3
+
+    batches: list[list[Entry]] = []
+    index = Index.load(
+        [folder],
+        use_cache=False,
+        workers=2,
+        parallel_threshold=10,
+        partial=batches.append,
+        hold=hold,
+    )
+    assert index.stats.parallel
+    assert workers_seen == [0, 0, 0, 0]  # asked between files, and no worker meanwhile
+    # The first files, then those parsed while held, in the listing's order; the rest after.
+    held = FIRST_CHUNK + 3 * HOLD_STEP
+    assert [len(batch) for batch in batches[:2]] == [FIRST_CHUNK, 3 * HOLD_STEP]
+    assert batches[0] + batches[1] == list(index.entries[:held])
+    told = [entry for batch in batches for entry in batch]
+    assert sorted(told) == sorted(index.entries)
+    assert index.entries == Index.load([folder], use_cache=False, workers=1).entries
+
+
+def test_a_build_held_to_the_end_needs_no_worker(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    make_library(folder, FIRST_CHUNK + 20)
+    index = Index.load(
+        [folder], use_cache=False, workers=2, parallel_threshold=10, hold=lambda: True
+    )
+    assert index.entries == Index.load([folder], use_cache=False, workers=1).entries

@@ -147,6 +147,9 @@ Partial = Callable[[list[Entry]], None]
 # The index as it will be, before its cache is written (see Index.load): stats.saved is
 # False and its texts are left to the cache.
 Saving = Callable[["Index"], None]
+# Asked between files of a parallel build, once its first files are parsed: True while no
+# worker may start yet (see Index.load).
+Hold = Callable[[], bool]
 
 
 class Index:
@@ -225,6 +228,7 @@ class Index:
         progress: Progress | None = None,
         partial: Partial | None = None,
         saving: Saving | None = None,
+        hold: Hold | None = None,
     ) -> Index:
         """Index every briefing under ``folders``, reusing the cache where files are unchanged.
 
@@ -237,7 +241,10 @@ class Index:
         PathNotFound for a missing folder, as :func:`discover` does; problems with the
         cache never raise. ``saving``, when the cache is to be written, is told the index
         first (see :data:`Saving`): writing takes a few hundred milliseconds at 10,000 that a
-        reader waiting for the entries need not wait.
+        reader waiting for the entries need not wait. ``hold``, where files are parsed in
+        worker processes, keeps them from starting while it says so (the reader drawing its
+        first screen wants the core they would take): the first files are parsed here
+        meanwhile, a few at a time, asking again between them.
         """
         scan_ns = time.time_ns()  # before any stat: see RACY_NS
         if cache_path is None:
@@ -280,7 +287,7 @@ class Index:
             count = _worker_count(workers, len(jobs))
             built: list[_Row] | None = None
             if count > 1 and len(jobs) > parallel_threshold:
-                built = _build_parallel(jobs, count, progress, partial)
+                built = _build_parallel(jobs, count, progress, partial, hold)
                 parallel = built is not None
             if built is None:
                 built = _build_rows(jobs, progress, partial)
@@ -434,6 +441,8 @@ def _worker_count(workers: int | None, jobs: int) -> int:
 # workers take the cores (or, where workers take a few hundred milliseconds to start, while
 # they start): a screenful of titles, at once, in the listing's order.
 FIRST_CHUNK = 60
+# Files parsed between two looks at a build's hold: a few milliseconds' worth.
+HOLD_STEP = 8
 # Chunks per worker: more, smaller chunks stream titles sooner and even out slow ones; each
 # costs a round trip.
 CHUNKS_PER_WORKER = 16
@@ -501,37 +510,48 @@ def _build_parallel(
     workers: int,
     progress: Progress | None = None,
     partial: Partial | None = None,
+    hold: Hold | None = None,
 ) -> list[_Row] | None:
     """Parse ``jobs`` in worker processes; None when processes cannot be used here.
 
     Chunks are handed out in ``jobs``' order (the listing's), so that the entries come
-    roughly top first; each is told to ``partial`` as it arrives.
+    roughly top first; each is told to ``partial`` as it arrives. ``hold``: see Index.load.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     method = _start_method()
-    first, rest = jobs[:FIRST_CHUNK], jobs[FIRST_CHUNK:]
+    head: list[_Row] = []
+
+    def tell(rows: list[_Row]) -> None:
+        if partial is not None and rows:
+            partial([row.entry for row in rows])
+        if progress is not None:
+            progress(len(head), len(jobs))
+
+    # Forked workers start at once: the titles first, then both cores for the rest (parsing
+    # the head beside them would only slow it down); so too while the workers are held.
+    # Workers started otherwise take a few hundred milliseconds: the head is parsed then.
+    early = method == "fork" or hold is not None
+    if early:
+        head = _build_rows(jobs[:FIRST_CHUNK])
+        tell(head)
+        if hold is not None:
+            held = len(head)
+            while len(head) < len(jobs) and hold():
+                head += _build_rows(jobs[len(head) : len(head) + HOLD_STEP])
+            # Told once, as the hold ends: until then the reader is drawing its first screen.
+            tell(head[held:])
+    rest = jobs[len(head) :] if early else jobs[FIRST_CHUNK:]
+    if not rest:  # all parsed here while held, or fewer than the head
+        if not early:
+            head = _build_rows(jobs)
+            tell(head)
+        return head
     # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
     size = max(1, -(-len(rest) // (workers * CHUNKS_PER_WORKER)))
     starts = range(0, len(rest), size)
-    head: list[_Row] = []
-    done = 0
-
-    def tell_head() -> None:
-        nonlocal done
-        done = len(head)
-        if partial is not None:
-            partial([row.entry for row in head])
-        if progress is not None:
-            progress(done, len(jobs))
-
-    if method == "fork":
-        # Forked workers start at once: the titles first, then both cores for the rest
-        # (parsing the head beside them would only slow it down).
-        head = _build_rows(first)
-        tell_head()
     try:
         with (
             _real_stderr(),
@@ -547,9 +567,10 @@ def _build_parallel(
                 pool.submit(_build_chunk, rest[start : start + size]): start for start in starts
             }
             built: list[_Row | None] = [None] * len(rest)
-            if method != "fork":
-                head = _build_rows(first)  # while the workers start
-                tell_head()
+            if not early:
+                head = _build_rows(jobs[:FIRST_CHUNK])  # while the workers start
+                tell(head)
+            done = len(head)
             reported = time.monotonic()
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)

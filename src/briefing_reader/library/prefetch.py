@@ -31,6 +31,7 @@ from pathlib import Path
 from briefing_reader.library.index import (
     SHARED,
     Entry,
+    Hold,
     Index,
     IndexStats,
     Partial,
@@ -38,6 +39,10 @@ from briefing_reader.library.index import (
     entries_from_columns,
 )
 from briefing_reader.library.lifeline import die_with_parent, one_malloc_arena
+
+# How long the child holds its workers for the reader's go at most, once its first files
+# are parsed: a reader that never says so (or is gone) costs the index no more than this.
+HOLD_S = 1.0
 
 
 class Prefetch:
@@ -47,9 +52,10 @@ class Prefetch:
     lock, so the bytes arrive while Textual starts, and only decoding them is left.
     """
 
-    def __init__(self, pid: int, fd: int) -> None:
+    def __init__(self, pid: int, fd: int, go_fd: int | None = None) -> None:
         self.pid = pid
         self._fd = fd
+        self._go_fd = go_fd  # closed by go()
         self._done = False
         self._lock = threading.Lock()
         self._progress: Progress | None = None
@@ -68,13 +74,22 @@ class Prefetch:
         self._reader.start()
 
     @classmethod
-    def start(cls, folders: list[Path], *, use_cache: bool = True) -> Prefetch | None:
-        """Start the child, or None where that cannot be done (then index in a thread)."""
+    def start(
+        cls, folders: list[Path], *, use_cache: bool = True, hold_s: float = HOLD_S
+    ) -> Prefetch | None:
+        """Start the child, or None where that cannot be done (then index in a thread).
+
+        Where the child parses in worker processes, it starts them once :meth:`go` is
+        called (or ``hold_s`` after it has parsed its first files, whichever comes first).
+        """
         if not hasattr(os, "posix_spawn") or not sys.executable:
             return None
         read_fd, write_fd = os.pipe()
         _widen(write_fd)
         os.set_inheritable(write_fd, True)
+        # Closed by go(), or with this process: the child sees it end.
+        go_read, go_write = os.pipe()
+        os.set_inheritable(go_read, True)
         argv = [
             sys.executable,
             "-P",  # none of the working directory's modules: it may be the library's folder
@@ -84,6 +99,8 @@ class Prefetch:
             str(os.getpid()),
             str(write_fd),
             "1" if use_cache else "0",
+            str(go_read),
+            repr(hold_s),
             *(os.fsencode(folder) for folder in folders),
         ]
         # Nothing of the child's (nor of the resource tracker its worker pool starts, which
@@ -97,12 +114,26 @@ class Prefetch:
             pid = os.posix_spawn(sys.executable, argv, os.environ, file_actions=quiet)
         except OSError:
             os.close(read_fd)
+            os.close(go_write)
             return None
         finally:
             os.close(write_fd)
+            os.close(go_read)
         # Here, in the reader, before its first thread (ours, next) and Textual's.
         one_malloc_arena()
-        return cls(pid, read_fd)
+        return cls(pid, read_fd, go_write)
+
+    def go(self) -> None:
+        """The reader has drawn its first titles: the child may start its workers now.
+
+        Until then they would take a share of the core the reader draws its first frames
+        on, nice as they are: a cold start at 10,000 showed its first titles ~7 % later.
+        """
+        with self._lock:
+            fd, self._go_fd = self._go_fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
     def _read(self) -> None:
         try:
@@ -230,6 +261,7 @@ class Prefetch:
     def cancel(self) -> None:
         """Stop the child (the reader is quitting before the index came); one that is
         writing the cache is let finish, and reaped by the reader thread."""
+        self.go()
         if self._index is not None and not self._saved.is_set():
             self._reap_later()
             return
@@ -239,6 +271,7 @@ class Prefetch:
             self._reap()
 
     def _reap(self) -> None:
+        self.go()  # its end of the pipe is gone with it: ours is closed too
         if not self._done:
             self._done = True
             with contextlib.suppress(ChildProcessError, OSError):
@@ -340,14 +373,35 @@ def _widen(fd: int) -> None:
 
 
 def child_main(args: list[str]) -> None:
-    """The child's start: the reader's pid, the pipe's fd, 1 to use the cache, the folders."""
-    parent, fd, use_cache, *folders = args
+    """The child's start: the reader's pid, the pipe's fd, 1 to use the cache, the go pipe's
+    fd, the longest hold in seconds, the folders."""
+    parent, fd, use_cache, go_fd, hold_s, *folders = args
     # Killed with the reader: nobody would ever read what it finds.
     die_with_parent(int(parent))
-    _child([Path(folder) for folder in folders], use_cache == "1", int(fd))
+    hold = _holding(int(go_fd), float(hold_s))
+    _child([Path(folder) for folder in folders], use_cache == "1", int(fd), hold)
 
 
-def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
+def _holding(go_fd: int, most_s: float) -> Hold:
+    """Index.load's hold: True until the reader closes its end of the go pipe, or for
+    ``most_s`` from the first time it is asked."""
+    import select
+    import time
+
+    deadline: float | None = None
+
+    def hold() -> bool:
+        nonlocal deadline
+        now = time.monotonic()
+        if deadline is None:
+            deadline = now + most_s
+        # Readable: at its end (the reader closed it, or is gone).
+        return now < deadline and not select.select([go_fd], [], [], 0)[0]
+
+    return hold
+
+
+def _child(folders: list[Path], use_cache: bool, write_fd: int, hold: Hold | None = None) -> None:
     code = 0
     try:
         with os.fdopen(write_fd, "wb") as out:
@@ -382,7 +436,12 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int) -> None:
                 told_early = True
 
             index = Index.load(
-                folders, use_cache=use_cache, progress=progress, partial=partial, saving=saving
+                folders,
+                use_cache=use_cache,
+                progress=progress,
+                partial=partial,
+                saving=saving,
+                hold=hold,
             )
             entries = list(index.entries)
             if not told_early:

@@ -167,6 +167,12 @@ class LibrarySession:
         first screenful from the cache, for the screen's first frame."""
         return self.prefetch.told() if self.prefetch is not None else []
 
+    def titles_shown(self) -> None:
+        """The first titles are on screen: indexing may take every core now (see
+        :meth:`Prefetch.go`)."""
+        if self.prefetch is not None:
+            self.prefetch.go()
+
     def progress(self, done: int, total: int) -> None:
         self.indexing = (done, total)
 
