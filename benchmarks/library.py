@@ -33,6 +33,10 @@ The exit status is 0 whether or not targets are met, non-zero only when measurin
 
 Usage: .venv/bin/python benchmarks/library.py [--count 10000] [--repeat 3] [--size 120x40]
        [--quick] [--keep] [--no-date] [--seed 1] [--corpus ours|independent] [--skip-keys]
+       [--compare DIR]
+
+``--compare DIR`` runs the whole-process figures of another checkout too (a worktree of the
+commit before a change), in turns with this one's, against the same (a) and (c).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import argparse
 import asyncio
 import compileall
 import contextlib
+import functools
 import importlib.util
 import os
 import platform
@@ -568,18 +573,24 @@ class Setup:
     root: Path
     size: tuple[int, int]
     briefing: str  # the console script
+    # --compare: the other code's source folder, put first on its children's PYTHONPATH
+    # (the same console script then imports it); its XDG folders are named apart.
+    src: Path | None = None
+    tag: str = ""
 
     def env(self, name: str) -> dict[str, str]:
         """The children's environment, with XDG folders of their own under ``root``."""
         env: dict[str, str] = startup.child_env()  # startup is loaded by path: Any
         for variable in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
-            path = self.root / "xdg" / name / variable.split("_")[1].lower()
+            path = self.root / "xdg" / (self.tag + name) / variable.split("_")[1].lower()
             path.mkdir(parents=True, exist_ok=True)
             env[variable] = str(path)
+        if self.src is not None:
+            env["PYTHONPATH"] = str(self.src)
         return env
 
     def fresh_env(self, name: str) -> dict[str, str]:
-        shutil.rmtree(self.root / "xdg" / name, ignore_errors=True)
+        shutil.rmtree(self.root / "xdg" / (self.tag + name), ignore_errors=True)
         return self.env(name)
 
     def bare(self) -> Run:
@@ -773,6 +784,15 @@ def pilot_figures(count: int, latencies: dict[int, dict[str, float]], note: str)
     ]  # fmt: skip
 
 
+def source_folder(text: str) -> Path:
+    """--compare's checkout: its ``src`` folder (the checkout's root or ``src`` itself)."""
+    folder = Path(text).resolve()
+    for candidate in (folder / "src", folder):
+        if (candidate / "briefing_reader" / "cli.py").is_file():
+            return candidate
+    raise argparse.ArgumentTypeError(f"no briefing_reader package in {text} or {text}/src")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -813,6 +833,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--skip-keys", action="store_true", help="leave out (f), the pilot's key latencies"
     )
+    parser.add_argument(
+        "--compare",
+        type=source_folder,
+        metavar="DIR",
+        help="also run (d), (e) and (g) with the code of another checkout (a worktree of the "
+        "commit before, say), in turns with this one's, and print its figures after",
+    )
     return parser
 
 
@@ -824,7 +851,8 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(f"library: error: {problem}", file=sys.stderr)
         return 1
-    compileall.compile_dir(REPO_ROOT / "src" / "briefing_reader", quiet=1)  # as pip would
+    for src in (REPO_ROOT / "src", *([args.compare] if args.compare else [])):
+        compileall.compile_dir(src / "briefing_reader", quiet=1)  # as pip would
     root = Path(tempfile.mkdtemp(prefix="briefing-library-bench-")).resolve()
     if (REPO_ROOT / "briefings").resolve() in (root, *root.parents):
         print(f"library: error: temporary folder {root} is under briefings/", file=sys.stderr)
@@ -855,9 +883,15 @@ class Outcome:
         return "failed" if self.failure else ""
 
 
-def measure_processes(setup: Setup, big: Corpus, small: Corpus, repeat: int) -> Outcome:
-    """(a), (d), (e) and (g): bare, cold and warm runs, interleaved, after warm-ups."""
-    out = Outcome(runs={"bare": [], "cold": [], "warm": []})
+def measure_processes(
+    setup: Setup, big: Corpus, small: Corpus, repeat: int, before: Setup | None = None
+) -> Outcome:
+    """(a), (d), (e) and (g): bare, cold and warm runs, interleaved, after warm-ups; with
+    ``before`` (--compare), its cold and warm runs too, in turns with this code's."""
+    setups = {"": setup} if before is None else {"": setup, "before ": before}
+    out = Outcome(runs={"bare": []})
+    for tag in setups:
+        out.runs[tag + "cold"], out.runs[tag + "warm"] = [], []
 
     def attempt(work: Callable[[], Run]) -> Run | None:
         """A run of the app; once one fails, the bare runs go on alone."""
@@ -869,25 +903,28 @@ def measure_processes(setup: Setup, big: Corpus, small: Corpus, repeat: int) -> 
             out.failure = str(error)
         return None
 
-    warm_env = setup.fresh_env("warm")
+    warm_envs = {tag: each.fresh_env("warm") for tag, each in setups.items()}
     try:
         setup.bare()  # warm-up
-        # A warm-up of the app, on the small library.
-        attempt(lambda: setup.library(small, setup.fresh_env("probe")))
-        # The warm cache: a cold run, left running until it has written its cache.
-        attempt(lambda: setup.library(big, warm_env, linger=cache_written(warm_env)))
-        for _ in range(repeat):
+        for tag, each in setups.items():
+            # A warm-up of the app, on the small library.
+            attempt(functools.partial(each.library, small, each.fresh_env("probe")))
+            # The warm cache: a cold run, left running until it has written its cache.
+            env = warm_envs[tag]
+            attempt(functools.partial(each.library, big, env, linger=cache_written(env)))
+        for turn in range(repeat):
             out.runs["bare"].append(setup.bare())
-            for kind, run in (
-                ("cold", attempt(lambda: setup.library(big, setup.fresh_env("cold")))),
-                ("warm", attempt(lambda: setup.library(big, warm_env))),
-            ):
-                if run is not None:
-                    out.runs[kind].append(run)
+            order = list(setups.items())
+            for tag, each in order if turn % 2 == 0 else order[::-1]:  # neither always first
+                cold = attempt(functools.partial(each.library, big, each.fresh_env("cold")))
+                warm = attempt(functools.partial(each.library, big, warm_envs[tag]))
+                for kind, run in (("cold", cold), ("warm", warm)):
+                    if run is not None:
+                        out.runs[tag + kind].append(run)
     except (startup.MeasureError, OSError) as error:
         out.failure = out.failure or str(error)
     if out.failure:  # no partial series
-        out.runs["cold"], out.runs["warm"] = [], []
+        out.runs = {kind: runs if kind == "bare" else [] for kind, runs in out.runs.items()}
     return out
 
 
@@ -918,14 +955,18 @@ def measure(args: argparse.Namespace, root: Path) -> int:
     else:
         big = make_corpus(root / "library", args.count, args.seed, args.date)
         small = make_corpus(root / "library-100", SMALL_COUNT, args.seed + 1, args.date)
-    setup = Setup(root, args.size, str(Path(sys.executable).with_name("briefing")))
+    script = str(Path(sys.executable).with_name("briefing"))
+    setup = Setup(root, args.size, script)
+    before = (
+        None if args.compare is None else Setup(root, args.size, script, args.compare, "before-")
+    )
 
     say("(b), (c): reading and parsing in this process...")
     read_all(big.folder)  # warm the page cache (and nothing is ever dropped from it)
     read_s = statistics.median(timed(lambda: read_all(big.folder)) for _ in range(args.repeat))
     parse_s = statistics.median(timed(lambda: parse_all(big.folder)) for _ in range(args.repeat))
     say("(a), (d), (e), (g): whole processes in a pty...")
-    procs = measure_processes(setup, big, small, args.repeat)
+    procs = measure_processes(setup, big, small, args.repeat, before)
     keys = Outcome()
     if not args.skip_keys:
         say("(f): keystrokes through the pilot...")
@@ -949,6 +990,15 @@ def measure(args: argparse.Namespace, root: Path) -> int:
         "process, (a), (d), (e) as whole processes"
     )
     print_table(figures)
+    if before is not None:
+        print(f"the code in {args.compare} (--compare), in turns with the above, same (a) and (c):")
+        compared = report(
+            args.count, read_s, parse_s, runs["bare"], runs["before cold"], runs["before warm"],
+            procs.note,
+        )  # fmt: skip
+        print_table(
+            [f for f in compared if f.name.startswith(("(d)", "(e)", "(g) peak RSS of (e)"))]
+        )
     for part, outcome in (("(d), (e), (g)", procs), ("(f)", keys)):
         if outcome.failure:
             print(f"library: measuring {part} failed: {outcome.failure}", file=sys.stderr)
