@@ -888,10 +888,10 @@ def measure_processes(
 ) -> Outcome:
     """(a), (d), (e) and (g): bare, cold and warm runs, interleaved, after warm-ups; with
     ``before`` (--compare), its cold and warm runs too, in turns with this code's."""
-    setups = {"": setup} if before is None else {"": setup, "before ": before}
+    setups = [setup] if before is None else [setup, before]
     out = Outcome(runs={"bare": []})
-    for tag in setups:
-        out.runs[tag + "cold"], out.runs[tag + "warm"] = [], []
+    for each in setups:
+        out.runs[each.tag + "cold"], out.runs[each.tag + "warm"] = [], []
 
     def attempt(work: Callable[[], Run]) -> Run | None:
         """A run of the app; once one fails, the bare runs go on alone."""
@@ -903,24 +903,23 @@ def measure_processes(
             out.failure = str(error)
         return None
 
-    warm_envs = {tag: each.fresh_env("warm") for tag, each in setups.items()}
+    warm_envs = {each.tag: each.fresh_env("warm") for each in setups}
     try:
         setup.bare()  # warm-up
-        for tag, each in setups.items():
+        for each in setups:
             # A warm-up of the app, on the small library.
             attempt(functools.partial(each.library, small, each.fresh_env("probe")))
             # The warm cache: a cold run, left running until it has written its cache.
-            env = warm_envs[tag]
+            env = warm_envs[each.tag]
             attempt(functools.partial(each.library, big, env, linger=cache_written(env)))
         for turn in range(repeat):
             out.runs["bare"].append(setup.bare())
-            order = list(setups.items())
-            for tag, each in order if turn % 2 == 0 else order[::-1]:  # neither always first
+            for each in setups if turn % 2 == 0 else setups[::-1]:  # neither always first
                 cold = attempt(functools.partial(each.library, big, each.fresh_env("cold")))
-                warm = attempt(functools.partial(each.library, big, warm_envs[tag]))
+                warm = attempt(functools.partial(each.library, big, warm_envs[each.tag]))
                 for kind, run in (("cold", cold), ("warm", warm)):
                     if run is not None:
-                        out.runs[tag + kind].append(run)
+                        out.runs[each.tag + kind].append(run)
     except (startup.MeasureError, OSError) as error:
         out.failure = out.failure or str(error)
     if out.failure:  # no partial series
@@ -993,7 +992,7 @@ def measure(args: argparse.Namespace, root: Path) -> int:
     if before is not None:
         print(f"the code in {args.compare} (--compare), in turns with the above, same (a) and (c):")
         compared = report(
-            args.count, read_s, parse_s, runs["bare"], runs["before cold"], runs["before warm"],
+            args.count, read_s, parse_s, runs["bare"], runs["before-cold"], runs["before-warm"],
             procs.note,
         )  # fmt: skip
         print_table(

@@ -533,7 +533,8 @@ def _build_parallel(
     # Forked workers start at once: the titles first, then both cores for the rest (parsing
     # the head beside them would only slow it down); so too while the workers are held.
     # Workers started otherwise take a few hundred milliseconds: the head is parsed then.
-    early = method == "fork" or hold is not None
+    # Too few files to hand out any: all of them here.
+    early = method == "fork" or hold is not None or len(jobs) <= FIRST_CHUNK
     if early:
         head = _build_rows(jobs[:FIRST_CHUNK])
         tell(head)
@@ -544,10 +545,7 @@ def _build_parallel(
             # Told once, as the hold ends: until then the reader is drawing its first screen.
             tell(head[held:])
     rest = jobs[len(head) :] if early else jobs[FIRST_CHUNK:]
-    if not rest:  # all parsed here while held, or fewer than the head
-        if not early:
-            head = _build_rows(jobs)
-            tell(head)
+    if not rest:  # all parsed here
         return head
     # Contiguous chunks keep a folder's briefings, and so their shared sources, together.
     size = max(1, -(-len(rest) // (workers * CHUNKS_PER_WORKER)))

@@ -261,7 +261,6 @@ class Prefetch:
     def cancel(self) -> None:
         """Stop the child (the reader is quitting before the index came); one that is
         writing the cache is let finish, and reaped by the reader thread."""
-        self.go()
         if self._index is not None and not self._saved.is_set():
             self._reap_later()
             return

@@ -174,7 +174,6 @@ class LibraryScreen(Screen[None]):
         self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
         self._reader_follows()
-        self.session.titles_shown()  # nothing is held any more: the index is complete
         # After the full list is drawn: the preview parses a briefing (and so first imports
         # the YAML loader), which would hold up that frame.
         self.call_after_refresh(lambda: self._show_preview(self.list.current))
