@@ -142,6 +142,27 @@ async def test_preview_shows_only_in_the_focused_pane() -> None:
         assert previews == {1: False, 2: True, 3: False, 4: False}
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_preview_never_covers_the_item_it_describes(size: tuple[int, int]) -> None:
+    # At 80x24 the preview covered the last line of pane 4's first question, four lines tall.
+    app = app_for(BUNDLED)
+    async with app.run_test(size=size) as pilot:
+        for number in range(1, 5):
+            await pilot.press(str(number))
+            pane = focused_pane(app)
+            for _ in pane.items:
+                await pilot.pause()
+                item, preview = pane.current, pane.query_one(".pane-preview", Static)
+                assert item is not None
+                seen = item.region.intersection(pane.scrollable_content_region)
+                assert seen == item.region, f"pane {number} item {pane.cursor} is cut off"
+                if preview.display:
+                    assert not item.region.overlaps(preview.region), (
+                        f"the preview covers pane {number} item {pane.cursor}"
+                    )
+                await pilot.press("j")
+
+
 async def test_z_zooms_the_focused_pane_and_back() -> None:
     app = app_for(BUNDLED)
     async with app.run_test(size=SIZE) as pilot:

@@ -23,6 +23,9 @@ from briefing_reader.tui.widgets.item import ItemView, details_content
 # is taller, so that a page up or down stays inside the window.
 WINDOW = 60
 
+# The fewest rows a preview is worth: its dashed top border and one line of the details.
+PREVIEW_LEAST = 2
+
 
 class Pane(VerticalScroll, can_focus=True):
     """One of the four panes. It holds focus itself and moves a highlight over its items.
@@ -150,7 +153,42 @@ class Pane(VerticalScroll, can_focus=True):
         if current is not None:
             if show_preview:
                 preview.update(details_content(current.details))
+            # From the sizes of the last layout, so the move is usually one frame; an item
+            # just mounted or re-wrapped is fitted again once laid out.
+            self._fit_preview()
+            self.call_after_refresh(self._settle_cursor, current)
+
+    def _settle_cursor(self, current: ItemView) -> None:
+        if not current.is_attached:
+            return
+        if self._fit_preview():
             self.call_after_refresh(self.scroll_to_widget, current, animate=False)
+        else:
+            self.scroll_to_widget(current, animate=False)
+
+    def on_resize(self) -> None:
+        self._fit_preview()
+
+    def _fit_preview(self) -> bool:
+        """Give the preview only the rows the cursor's item leaves, so that the preview never
+        covers the item it describes (a four-line question in an 80x24 quarter pane did);
+        with less than a border and a line left, there is no preview. True if that changed.
+        """
+        current = self.current
+        if current is None or not current.outer_size.height or not self.size.height:
+            return False
+        preview = self.query_one(".pane-preview", Static)
+        room = self.scrollable_content_region.height - current.outer_size.height
+        cramped = room < PREVIEW_LEAST
+        changed = preview.has_class("-cramped") != cramped
+        preview.set_class(cramped, "-cramped")
+        most = preview.styles.base.max_height  # the stylesheet's own limit
+        limit = None if cramped or most is None or room >= most.value else room
+        inline = preview.styles.inline.max_height
+        if (None if inline is None else int(inline.value)) != limit:
+            preview.styles.max_height = limit  # None gives the stylesheet's back
+            changed = True
+        return changed
 
     def _follow_cursor(self) -> None:
         """Move the window of item widgets so the cursor is well inside it."""
