@@ -767,6 +767,36 @@ def test_indexing_in_progress_snapshot(
     assert snap_compare(library_app(library), run_before=run_before, terminal_size=NARROW)
 
 
+async def test_a_progress_report_redraws_the_status_line_not_the_list(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reported each second of a cold start: redrawing every row for it took the core the
+    # workers parse on, and sent the list down the line again.
+    from briefing_reader.library.index import Index
+
+    monkeypatch.setattr(LibraryScreen, "_load_index", lambda self: None)
+    entries = list(Index.load([library], use_cache=False, workers=1).entries)
+    app = library_app(library)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        screen._partial(entries)
+        await pilot.pause()
+        drawn: list[int] = []
+        draw = LibraryList.render_line
+
+        def counting(widget: LibraryList, y: int) -> object:
+            drawn.append(y)
+            return draw(widget, y)
+
+        monkeypatch.setattr(LibraryList, "render_line", counting)
+        screen._progress(3400, 10000)
+        await pilot.pause()
+        assert "indexing 3,400 / 10,000" in status(screen)
+        assert drawn == []
+        assert titles(screen)  # still listed
+
+
 async def _wait_loaded(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, BriefingApp)

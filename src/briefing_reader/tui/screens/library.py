@@ -144,7 +144,9 @@ class LibraryScreen(Screen[None]):
 
     def _progress(self, done: int, total: int) -> None:
         self.session.progress(done, total)
-        self._update_status()
+        # Only the count moved: repainting every row of the list each second of a cold
+        # start took the core the workers parse on.
+        self._update_status(rows=False)
 
     def _partial(self, entries: Sequence[Entry]) -> None:
         """Titles before the index is complete; the cursor keeps its briefing meanwhile."""
@@ -200,13 +202,20 @@ class LibraryScreen(Screen[None]):
             joined.append(part)
         return Content.assemble(*joined)
 
-    def _update_status(self) -> None:
-        self.query_one("#library-status", Static).update(self._status())
+    def _update_status(self, *, rows: bool = True) -> None:
+        """The status line again, and the list's rows unless ``rows`` is False (then only
+        an empty list whose message changed)."""
+        # One line high whatever it says: no layout of the screen for a new count.
+        self.query_one("#library-status", Static).update(self._status(), layout=False)
         listing = self.list
         empty = self.session.empty_message()
-        if empty is not None:
+        if empty is not None and empty != listing.empty_message:
             listing.empty_message = empty
-        listing.refresh()
+            listing.refresh()
+        elif rows:
+            if empty is not None:
+                listing.empty_message = empty
+            listing.refresh()
 
     # --- the list and the preview ----------------------------------------------------------
 
