@@ -110,6 +110,22 @@ def test_the_first_batch_is_the_top_of_the_listing_and_the_rest_come_in_its_orde
     assert len(batches) > 2
 
 
+@pytest.mark.parametrize("count", [1, 7, 100, 9_940])
+def test_the_chunks_cover_every_file_once_and_shrink_at_the_end_so_the_workers_end_together(
+    count: int,
+) -> None:
+    workers = 2
+    bounds = index_module._chunks(count, workers)
+    assert [start for start, _ in bounds] == [0, *(end for _, end in bounds[:-1])]
+    assert bounds[-1][1] == count and all(start < end for start, end in bounds)
+    sizes = [end - start for start, end in bounds]
+    assert sizes == sorted(sizes, reverse=True)  # never a big chunk after small ones
+    if count >= 1_000:
+        # What the last worker still parses when the other runs out is a few files, not a
+        # chunk of a sixteenth of its share (a third of a second at 10,000).
+        assert max(sizes[-workers:]) <= index_module.MIN_CHUNK < sizes[0] // 10
+
+
 def test_the_index_has_validates_problems_without_the_closest_passage(tmp_path: Path) -> None:
     folder = tmp_path / "library"
     make_library(folder, 1)
