@@ -10,11 +10,27 @@ from unittest import mock
 import pyte
 import pytest
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.worker import WorkerCancelled
 
 from briefing_reader.tui.app import BriefingApp, make_app, make_library_app
 from briefing_reader.tui.screens.library import LibraryScreen
 from tests.conftest import ARTICLE, OLD, load
+
+
+def list_rows_drawn(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The rows the library list draws from now on, in order (a row drawn twice, twice)."""
+    from briefing_reader.tui.widgets.library_list import LibraryList
+
+    drawn: list[int] = []
+    draw = LibraryList.render_line
+
+    def counting(widget: LibraryList, y: int) -> Strip:
+        drawn.append(y)
+        return draw(widget, y)
+
+    monkeypatch.setattr(LibraryList, "render_line", counting)
+    return drawn
 
 
 def truecolor(make: Callable[[], BriefingApp]) -> BriefingApp:

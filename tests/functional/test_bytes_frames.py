@@ -15,11 +15,17 @@ from rich.console import Console
 from textual._compositor import CompositorUpdate
 from textual.geometry import Size
 from textual.pilot import Pilot
-from textual.strip import Strip
 
 from briefing_reader.tui.app import BriefingApp
 from tests.conftest import BUNDLED
-from tests.functional.conftest import app_for, library_app, loaded, settle, write_library
+from tests.functional.conftest import (
+    app_for,
+    library_app,
+    list_rows_drawn,
+    loaded,
+    settle,
+    write_library,
+)
 from tests.functional.test_delta import Terminal, TerminalDriver, Twin
 
 
@@ -124,16 +130,7 @@ async def test_a_cursor_move_in_the_library_renders_only_the_two_cursor_rows(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # What the delta cannot save: the time to render every row of the list for each key.
-    from briefing_reader.tui.widgets.library_list import LibraryList
-
-    rendered: list[int] = []
-    render_line = LibraryList.render_line
-
-    def counted(self: LibraryList, y: int) -> Strip:
-        rendered.append(y)
-        return render_line(self, y)
-
-    monkeypatch.setattr(LibraryList, "render_line", counted)
+    rendered = list_rows_drawn(monkeypatch)
     monkeypatch.chdir(tmp_path)
     app = library_app(write_library(tmp_path / "library"))
     async with app.run_test(size=(200, 60)) as pilot:

@@ -29,6 +29,7 @@ from tests.functional.conftest import (
     burst,
     clicks,
     library_app,
+    list_rows_drawn,
     loaded,
     settle,
     write,
@@ -782,14 +783,7 @@ async def test_a_progress_report_redraws_the_status_line_not_the_list(
         assert isinstance(screen, LibraryScreen)
         screen._partial(entries)
         await pilot.pause()
-        drawn: list[int] = []
-        draw = LibraryList.render_line
-
-        def counting(widget: LibraryList, y: int) -> object:
-            drawn.append(y)
-            return draw(widget, y)
-
-        monkeypatch.setattr(LibraryList, "render_line", counting)
+        drawn = list_rows_drawn(monkeypatch)
         screen._progress(3400, 10000)
         await pilot.pause()
         assert "indexing 3,400 / 10,000" in status(screen)
