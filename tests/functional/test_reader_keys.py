@@ -179,6 +179,24 @@ async def test_a_word_typed_in_one_burst_after_slash_goes_into_the_search() -> N
         assert app.is_running and isinstance(app.screen, BriefingScreen)
 
 
+async def test_a_word_typed_in_one_burst_quits_at_its_q_and_runs_none_of_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "question" typed in the reader (one read): its q quits, and its e does not start the
+    editor on the way out (the editor took the rest of the word and held the exit)."""
+    acted: list[str] = []
+    monkeypatch.setattr(BriefingScreen, "action_edit", lambda self: acted.append("edit"))
+    monkeypatch.setattr(BriefingScreen, "action_source", lambda self: acted.append("source"))
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "question")
+        await pilot.pause()
+        await pilot.pause()
+    assert acted == []
+    assert app.return_code == 0
+
+
 async def test_slash_with_no_match_says_so_and_escape_cancels() -> None:
     app = app_for(BUNDLED)
     async with app.run_test(size=SIZE) as pilot:

@@ -13,11 +13,12 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
 
     from briefing_reader.library.prefetch import Prefetch
@@ -113,12 +114,31 @@ class BriefingApp(FrameDeltaApp[None]):
         self._shown_theme = chosen
         self.theme = chosen
         self._gc_paused = False
+        self._quitting = False  # exit() was called: see on_event
         # The signals _exit_on_signals took over, and the handlers they had before.
         self._signals: dict[int, Any] = {}
         # Where the last copy went ("the clipboard (via tmux)"): the reader's notification.
         self.clipboard_where = "the clipboard"
         if self.config.keys:
             self.set_keymap(self.config.keys)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self._quitting = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys that came in the same read as q (a word typed in the reader: "question")
+        # were still handled before the app's exit: its e started the editor, which then
+        # had the rest of the word ("stion": vim's s deletes a character and inserts "tion")
+        # and held the exit until it was closed. Once leaving, no key or click acts.
+        if self._quitting and isinstance(event, events.InputEvent):
+            return
+        await super().on_event(event)
 
     def on_load(self) -> None:
         # Start-up creates many long-lived objects (widgets, styles, caches) and little
