@@ -15,7 +15,7 @@ import argparse
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from briefing_reader.model import SECTIONS
+from briefing_reader.sections import SECTIONS
 
 # The owners: which class binds a Key. tui/keys.py maps each to nothing (a class names
 # its own owner); the reader's screens below say which owners are active together.

@@ -13,7 +13,7 @@ from textual.command import CommandPalette
 from textual.widgets import Static
 
 from briefing_reader.loading import Loaded, load_file
-from briefing_reader.model import SECTIONS
+from briefing_reader.sections import SECTIONS
 from briefing_reader.tui import BriefingApp, make_app
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.help import HelpScreen

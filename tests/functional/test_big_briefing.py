@@ -17,8 +17,8 @@ from textual.pilot import Pilot
 
 from briefing_reader.loading import load_file
 from briefing_reader.loading.yamlsafe import MAX_BYTES
-from briefing_reader.model import SECTIONS
 from briefing_reader.output.markdown import item_line, section_markdown
+from briefing_reader.sections import SECTIONS
 from briefing_reader.tui.app import BriefingApp, make_app
 from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.widgets.item import ItemView

@@ -7,7 +7,8 @@ import re
 
 from briefing_reader import cli
 from briefing_reader.loading.build import field_specs
-from briefing_reader.model import SECTIONS, Briefing
+from briefing_reader.model import Briefing
+from briefing_reader.sections import SECTIONS
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -23,7 +23,6 @@ from briefing_reader.loading.discover import PathNotFound
 from briefing_reader.loading.load import load_bytes
 from briefing_reader.loading.yamlsafe import DEFAULT_LOADER, LOADERS, MAX_BYTES, MAX_DEPTH
 from briefing_reader.model import (
-    SECTIONS,
     Briefing,
     CeoQuote,
     HeadlineFact,
@@ -31,6 +30,7 @@ from briefing_reader.model import (
     OpenQuestion,
     Source,
 )
+from briefing_reader.sections import SECTIONS
 from tests.conftest import BUNDLED, ROOT, strings
 
 NAME = "briefings/x.yaml"

@@ -7,7 +7,6 @@ import typing
 
 from briefing_reader.library.index import build_entry_and_text
 from briefing_reader.model import (
-    SECTIONS,
     Briefing,
     CeoQuote,
     HeadlineFact,
@@ -15,8 +14,8 @@ from briefing_reader.model import (
     LossDriver,
     OpenQuestion,
     Source,
-    meta_parts,
 )
+from briefing_reader.sections import SECTIONS, meta_parts
 from tests.conftest import BUNDLED, load
 
 ITEM_CLASSES: tuple[type[Item], ...] = typing.get_args(Item)

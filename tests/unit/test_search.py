@@ -18,13 +18,13 @@ from briefing_reader.library.search import (
 )
 from briefing_reader.loading import load_file
 from briefing_reader.model import (
-    SECTIONS,
     Briefing,
     CeoQuote,
     HeadlineFact,
     OpenQuestion,
     Source,
 )
+from briefing_reader.sections import SECTIONS
 from tests.conftest import BUNDLED
 
 

@@ -28,9 +28,10 @@ from rich.console import Console
 from briefing_reader import cli
 from briefing_reader.checks.validate import check_file
 from briefing_reader.loading import Loaded
-from briefing_reader.model import SECTIONS, Briefing
+from briefing_reader.model import Briefing
 from briefing_reader.output import render_text
 from briefing_reader.output.markdown import escape, render_markdown
+from briefing_reader.sections import SECTIONS
 from tests.conftest import BUNDLED, FIXTURES, ROOT
 
 HOSTILE = FIXTURES / "hostile.yaml"

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterator, Mapping
 
 from briefing_reader.loading.yamlsafe import Node
-from briefing_reader.model import SECTIONS, Briefing
+from briefing_reader.model import Briefing
+from briefing_reader.sections import SECTIONS
 
 # "# draft" or "# draft: hint"; not "# Draft started by ..." (the file's opening note) nor
 # "# drafted".

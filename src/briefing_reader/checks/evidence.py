@@ -16,7 +16,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from briefing_reader.model import SECTIONS, Briefing
+from briefing_reader.model import Briefing
+from briefing_reader.sections import SECTIONS
 from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from briefing_reader.checks.evidence import Span, mismatch, quoted_passages
 from briefing_reader.checks.sources import SourceCache, SourceError
 from briefing_reader.loading import Loaded, Problem, load_file
 from briefing_reader.loading.problems import Severity
-from briefing_reader.model import SECTIONS
+from briefing_reader.sections import SECTIONS
 from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:

@@ -20,9 +20,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from briefing_reader.model import SECTIONS, Briefing
+from briefing_reader.sections import SECTIONS
+
+if TYPE_CHECKING:
+    # Only named: the library's first frame imports this module, and the briefing's
+    # dataclasses are ~5 ms of start-up it does not need.
+    from briefing_reader.model import Briefing
 
 # Between entries of TextSearch's big string. The loader turns every control character
 # into a visible placeholder, so neither separator can occur in a briefing's text; a
@@ -160,7 +165,7 @@ def text_spans(text: str, query: str) -> list[tuple[int, int]]:
 class Hit(NamedTuple):
     """One field of a briefing that contains the query, and where in it."""
 
-    # Index into model.SECTIONS of the pane holding the hit, or None for the briefing's
+    # Index into sections.SECTIONS of the pane holding the hit, or None for the briefing's
     # own fields (title, summary, subject, tags, source.title ...).
     section: int | None
     # Index of the item in that pane (the single ceo_quote is item 0); 0 when section is None.
@@ -234,7 +239,7 @@ def briefing_hits(briefing: Briefing, query: str) -> list[Hit]:
 
     First the briefing's own text fields (title, subject, period, dateline, summary, tags,
     then source.title and source.url; never format, id or source.file), with section
-    None; then each pane of :data:`~briefing_reader.model.SECTIONS`, item by item, field
+    None; then each pane of :data:`~briefing_reader.sections.SECTIONS`, item by item, field
     by field in dataclass order. Tags are one field, ``'tags'``, joined by ', ' (spans
     index that string). Matching follows :func:`text_spans`.
     """

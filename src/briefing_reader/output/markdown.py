@@ -11,8 +11,9 @@ import re
 from collections.abc import Sequence
 
 from briefing_reader.loading import Loaded
-from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item, Section
+from briefing_reader.model import Briefing, Item
 from briefing_reader.output.charset import Fit, fitter
+from briefing_reader.sections import META_SEPARATOR, SECTIONS, Section
 from briefing_reader.text import clean_name
 
 # Significant anywhere in a line: escapes, code, emphasis, links, strikethrough, table

@@ -24,8 +24,9 @@ from rich.text import Text
 
 from briefing_reader.checks.evidence import MARKS, Mismatch, one_line, source_name
 from briefing_reader.loading import Loaded, Problem
-from briefing_reader.model import META_SEPARATOR, SECTIONS, Briefing, Item
+from briefing_reader.model import Briefing, Item
 from briefing_reader.output.charset import Fit, fitter, stream_encoding
+from briefing_reader.sections import META_SEPARATOR, SECTIONS
 from briefing_reader.terminal import find_urls
 from briefing_reader.text import clean_name
 

@@ -28,7 +28,8 @@ from briefing_reader.library.reader_search import (
     going_round,
     index_of,
 )
-from briefing_reader.model import SECTIONS, Item
+from briefing_reader.model import Item
+from briefing_reader.sections import SECTIONS
 from briefing_reader.text import clean_name
 from briefing_reader.tui import css
 from briefing_reader.tui.keys import bindings, opens_a_field

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from briefing_reader.model import META_SEPARATOR
+from briefing_reader.sections import META_SEPARATOR
 from briefing_reader.text import clean_name
 
 if TYPE_CHECKING:

@@ -12,7 +12,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from briefing_reader.keys import PANE
-from briefing_reader.model import Item, Section
+from briefing_reader.model import Item
+from briefing_reader.sections import Section
 from briefing_reader.tui.keys import bindings
 from briefing_reader.tui.widgets.item import ItemView, details_content
 

@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from briefing_reader.library.index import Entry
-from briefing_reader.model import META_SEPARATOR, SECTIONS, meta_parts
+from briefing_reader.sections import META_SEPARATOR, SECTIONS, meta_parts
 from briefing_reader.text import clean_name
 from briefing_reader.tui.widgets.links import linked
 
