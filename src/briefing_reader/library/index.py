@@ -166,12 +166,27 @@ class Index:
         *,
         texts: dict[str, str] | None = None,
         texts_path: Path | None = None,
+        columns: tuple[int, int] | None = None,
     ) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.stats = stats or IndexStats(0, len(self.entries), False, "disabled", False)
         # By entry path; what is missing is read from texts_path, or parsed again.
         self._texts = texts or {}
         self._texts_path = texts_path
+        self._columns = columns
+
+    def columns(self) -> tuple[int, int]:
+        """The library list's subject and period column widths for these entries
+        (:func:`~briefing_reader.library.view.column_widths`), worked out once.
+
+        The prefetch child works them out and sends them with the index: at 10,000 entries
+        they took ~4 ms of the reader's thread before its first frame.
+        """
+        if self._columns is None:
+            from briefing_reader.library.view import column_widths
+
+            self._columns = column_widths(self.entries)
+        return self._columns
 
     def __len__(self) -> int:
         return len(self.entries)

@@ -279,10 +279,12 @@ class Prefetch:
 
 def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
     try:
-        count, stats, texts, texts_path = pickle.loads(payload)
+        count, stats, texts, texts_path, columns = pickle.loads(payload)
         if count != len(entries):
             return None
-        return Index(entries, IndexStats._make(stats), texts=texts, texts_path=texts_path)
+        return Index(
+            entries, IndexStats._make(stats), texts=texts, texts_path=texts_path, columns=columns
+        )
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return None
 
@@ -300,10 +302,12 @@ class _SavingIndex(Index):
 
 def _decode_early(payload: bytes, entries: list[Entry], saved: threading.Event) -> Index | None:
     try:
-        count, stats, texts_path = pickle.loads(payload)
+        count, stats, texts_path, columns = pickle.loads(payload)
         if count != len(entries):
             return None
-        index = _SavingIndex(entries, IndexStats._make(stats), texts_path=texts_path)
+        index = _SavingIndex(
+            entries, IndexStats._make(stats), texts_path=texts_path, columns=columns
+        )
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return None
     index.saved = saved
@@ -312,7 +316,7 @@ def _decode_early(payload: bytes, entries: list[Entry], saved: threading.Event) 
 
 def _decode_texts(payload: bytes) -> dict[str, str]:
     try:
-        _, _, texts, _ = pickle.loads(payload)
+        _, _, texts, _, _ = pickle.loads(payload)
     except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
         return {}
     return texts if isinstance(texts, dict) else {}
@@ -429,7 +433,7 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int, hold: Hold | Non
                 # The reader lists the whole library now; the cache is written after.
                 nonlocal told_early
                 send_rows(list(early.entries))
-                told = (len(early), tuple(early.stats), early.texts_path)
+                told = (len(early), tuple(early.stats), early.texts_path, early.columns())
                 send(_EARLY, pickle.dumps(told, protocol=pickle.HIGHEST_PROTOCOL))
                 out.flush()
                 told_early = True
@@ -445,7 +449,13 @@ def _child(folders: list[Path], use_cache: bool, write_fd: int, hold: Hold | Non
             entries = list(index.entries)
             if not told_early:
                 send_rows(entries)
-            stats = (len(entries), tuple(index.stats), index.pending_texts, index.texts_path)
+            stats = (
+                len(entries),
+                tuple(index.stats),
+                index.pending_texts,
+                index.texts_path,
+                index.columns(),
+            )
             send(_INDEX, pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL))
     except BaseException:
         code = 1  # the parent sees the pipe close without an index and indexes itself

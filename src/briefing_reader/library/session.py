@@ -200,7 +200,7 @@ class LibrarySession:
         self.indexing = None
         self._search = None
         self._partial = {}
-        self.view.set_entries(index.entries)
+        self.view.set_entries(index.entries, index.columns())
         for path, change in self._before_index.items():
             self._pending.setdefault(path, change)  # a change told since is newer
         self._before_index.clear()
@@ -443,7 +443,7 @@ class LibrarySession:
         ordered = sorted(entries.values(), key=lambda e: e.path)
         self.index = self.index.replaced(ordered, texts)
         self._search = None
-        self.view.set_entries(self.index.entries)
+        self.view.set_entries(self.index.entries, self.index.columns())
         shown = self.open_path
         if shown is None or shown not in rebuilt:
             return ReloadResult()
