@@ -184,6 +184,8 @@ class HeldPrefetch:
         self.gone = threading.Event()
         self.app: BriefingApp | None = None
         self.row_at_go: str | None = None
+        self.displays_at_drawn: int | None = None  # frames written when drawn() came
+        self.displays = 0
 
     def ready(self) -> Index | None:
         return None
@@ -194,6 +196,13 @@ class HeldPrefetch:
     def wait(self, progress: Any = None, partial: Any = None, *, saved: bool = True) -> Any:
         partial(self.first)
         return self.index if self.gone.wait(TIMEOUT_S) else None
+
+    def drawn(self) -> None:
+        if self.displays_at_drawn is None:
+            self.displays_at_drawn = self.displays
+
+    def coming(self) -> int | None:
+        return None
 
     def go(self) -> None:
         if self.app is not None and not self.gone.is_set():
@@ -218,3 +227,25 @@ async def test_the_workers_are_let_go_once_the_first_titles_are_on_screen(tmp_pa
         await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
         await settle(app, pilot)
         assert len(app.screen.query_one(LibraryList).view) == FIRST + LATER
+
+
+async def test_the_prefetch_hears_of_the_first_frame_as_it_is_written(tmp_path: Path) -> None:
+    # A warm start's index is decoded once the first frame is out (Prefetch.drawn): told
+    # after Textual's next refreshes instead, it waited ~50 ms more for the footer's keys;
+    # never told, a second (DRAWN_S).
+    folder = make_library(tmp_path / "library")
+    index = Index.load([folder], use_cache=False, workers=1)
+    prefetch = HeldPrefetch(list(index.entries[:5]), index)
+    app = library_app(folder, use_cache=False, prefetch=prefetch)
+
+    written = app.post_display_hook
+
+    def count_display() -> None:
+        written()
+        prefetch.displays += 1
+
+    app.post_display_hook = count_display  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 24)) as pilot:
+        await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
+        await settle(app, pilot)
+    assert prefetch.displays_at_drawn == 0, prefetch.displays_at_drawn

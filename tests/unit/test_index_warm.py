@@ -205,3 +205,33 @@ def test_the_lists_columns_come_worked_out_with_the_prefetched_index(
     monkeypatch.setattr(view_module, "column_widths", not_here)
     session.set_index(index)
     assert (session.view.subject_width, session.view.period_width) == (len("Company 3"), 7)
+
+
+def test_a_warm_index_waits_for_the_first_frame_and_is_counted_meanwhile(tmp_path: Path) -> None:
+    # Decoding the whole index (10,000 rows: ~9 ms holding the interpreter lock) and listing
+    # it before the first frame held the first titles back: the cached first screenful
+    # comes first, the rest once the frame is out, and the status counts it all meanwhile.
+    import time
+
+    from briefing_reader.library.prefetch import Prefetch
+    from briefing_reader.library.session import LibrarySession
+    from briefing_reader.library.state import ReadState
+
+    folder = tmp_path / "library"
+    make_library(folder, 300)
+    Index.load([folder])
+    prefetch = Prefetch.start([folder])
+    assert prefetch is not None
+    session = LibrarySession([folder], ReadState(tmp_path / "state.json"), prefetch=prefetch)
+    deadline = time.monotonic() + 10
+    while prefetch.coming() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert prefetch.coming() == 300
+    assert session.prefetched() is None  # not before the first frame
+    told = session.told()
+    assert len(told) == HEAD_ROWS  # the first screenful is there for the first frame
+    session.add_partial(told)
+    assert session.status().count == "300 briefings"
+    session.first_frame_drawn()
+    index = session.load_index()
+    assert index is not None and len(index) == 300 and prefetch.coming() is None

@@ -27,6 +27,7 @@ import struct
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from briefing_reader.library.index import (
     SHARED,
@@ -43,6 +44,12 @@ from briefing_reader.library.lifeline import die_with_parent, one_malloc_arena
 # How long the child holds its workers for the reader's go at most, once its first files
 # are parsed: a reader that never says so (or is gone) costs the index no more than this.
 HOLD_S = 1.0
+# The index's rows that come before the reader's first frame are decoded after it (see
+# Prefetch.drawn), or this long after the first of them came, whichever is first.
+DRAWN_S = 1.0
+# A chunk of rows this small is decoded at once all the same: a small library's whole index
+# is ready for the first frame.
+SMALL_ROWS_BYTES = 16 * 1024
 
 
 class Prefetch:
@@ -70,6 +77,11 @@ class Prefetch:
         # Set once the child is done with the cache: the texts are on disk, or came.
         self._saved = threading.Event()
         self._reap_when_read = False  # the reader thread reaps the child: see wait()
+        # Set once the reader's first frame is on screen (see drawn); the rows that come
+        # before it are held undecoded meanwhile.
+        self._drawn = threading.Event()
+        self._held: list[bytes] = []
+        self._coming: int | None = None  # see coming()
         self._reader = threading.Thread(target=self._read, name="prefetch", daemon=True)
         self._reader.start()
 
@@ -135,6 +147,28 @@ class Prefetch:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
+    def drawn(self) -> None:
+        """The reader's first frame is on screen: the index's rows may be decoded now.
+
+        Decoding 10,000 rows takes the interpreter lock for ~9 ms, and the sort and the list
+        that follow take the screen's thread: done while Textual started, they held a warm
+        start's first titles back (the cached first screenful needs neither).
+        """
+        self._drawn.set()
+
+    def _take_held(self) -> bool:
+        """Decode the rows held for the first frame (waiting for it, DRAWN_S at most);
+        False if one is not rows."""
+        if not self._held:
+            return True
+        self._drawn.wait(DRAWN_S)
+        while self._held:
+            rows = _decode_entries(self._held.pop(0))  # each chunk's bytes freed as it goes
+            if rows is None:
+                return False
+            self._entries += rows
+        return True
+
     def _read(self) -> None:
         try:
             self._read_messages()
@@ -175,30 +209,47 @@ class Prefetch:
                     continue
                 if len(payload) != first:
                     return
-                # Decoded here as each chunk comes, while Textual starts: then the index is
-                # ready the moment the screen asks. A chunk holds the interpreter lock for a
-                # few milliseconds; decoding all of it after the first frame had the list
-                # fill a few hundred milliseconds later, between the startup's frames.
+                # Held until the first frame is out (see drawn), then decoded as each chunk
+                # comes: a chunk holds the interpreter lock for a few milliseconds.
                 if kind == _ROWS:
+                    if not self._drawn.is_set() and (self._held or len(payload) > SMALL_ROWS_BYTES):
+                        self._held.append(payload)
+                        continue
+                    if not self._take_held():
+                        return
                     rows = _decode_entries(payload)
                     if rows is None:
                         return
                     self._entries += rows
                     continue
+                told = _unpickle(payload)
+                if told is None:
+                    return
+                if self._held and kind in (_EARLY, _INDEX):
+                    with self._lock:
+                        self._coming = told[0]
+                if not self._take_held():
+                    return
                 if kind == _EARLY:
-                    early = _decode_early(payload, self._entries, self._saved)
+                    early = _decode_early(told, self._entries, self._saved)
                     if early is None:
                         return
                     self._index = early
                     self._have_index.set()
                     continue
                 if self._index is not None:  # told early: only the texts may be left
-                    texts = _decode_texts(payload)
+                    texts = _decode_texts(told)
                     if texts:  # the child could not write them: kept in memory instead
                         self._index.pending_texts.update(texts)
                     return
-                self._index = _decode(payload, self._entries)
+                self._index = _decode(told, self._entries)
                 return
+
+    def coming(self) -> int | None:
+        """How many entries the index has, when it has come but waits for the first frame
+        to be decoded (see drawn); else None. The status counts them meanwhile."""
+        with self._lock:
+            return self._coming if self._index is None else None
 
     def ready(self) -> Index | None:
         """The index if the child has sent all of it already, else None. Never blocks: the
@@ -277,15 +328,24 @@ class Prefetch:
                 os.waitpid(self.pid, 0)
 
 
-def _decode(payload: bytes, entries: list[Entry]) -> Index | None:
+def _unpickle(payload: bytes) -> tuple[Any, ...] | None:
+    """An index message's tuple (see _child), or None when it is not one."""
     try:
-        count, stats, texts, texts_path, columns = pickle.loads(payload)
+        told = pickle.loads(payload)
+    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        return None
+    return told if isinstance(told, tuple) and told and isinstance(told[0], int) else None
+
+
+def _decode(told: tuple[Any, ...], entries: list[Entry]) -> Index | None:
+    try:
+        count, stats, texts, texts_path, columns = told
         if count != len(entries):
             return None
         return Index(
             entries, IndexStats._make(stats), texts=texts, texts_path=texts_path, columns=columns
         )
-    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+    except (TypeError, ValueError):
         return None
 
 
@@ -300,24 +360,26 @@ class _SavingIndex(Index):
         return super().texts()
 
 
-def _decode_early(payload: bytes, entries: list[Entry], saved: threading.Event) -> Index | None:
+def _decode_early(
+    told: tuple[Any, ...], entries: list[Entry], saved: threading.Event
+) -> Index | None:
     try:
-        count, stats, texts_path, columns = pickle.loads(payload)
+        count, stats, texts_path, columns = told
         if count != len(entries):
             return None
         index = _SavingIndex(
             entries, IndexStats._make(stats), texts_path=texts_path, columns=columns
         )
-    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+    except (TypeError, ValueError):
         return None
     index.saved = saved
     return index
 
 
-def _decode_texts(payload: bytes) -> dict[str, str]:
+def _decode_texts(told: tuple[Any, ...]) -> dict[str, str]:
     try:
-        _, _, texts, _, _ = pickle.loads(payload)
-    except (pickle.UnpicklingError, TypeError, ValueError, AttributeError, EOFError):
+        _, _, texts, _, _ = told
+    except (TypeError, ValueError):
         return {}
     return texts if isinstance(texts, dict) else {}
 

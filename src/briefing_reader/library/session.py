@@ -167,6 +167,12 @@ class LibrarySession:
         first screenful from the cache, for the screen's first frame."""
         return self.prefetch.told() if self.prefetch is not None else []
 
+    def first_frame_drawn(self) -> None:
+        """The library's first frame is on screen: the prefetch may decode the rest of the
+        index (see :meth:`Prefetch.drawn`)."""
+        if self.prefetch is not None:
+            self.prefetch.drawn()
+
     def titles_shown(self) -> None:
         """The first titles are on screen: indexing may take every core now (see
         :meth:`Prefetch.go`)."""
@@ -176,9 +182,11 @@ class LibrarySession:
     def progress(self, done: int, total: int) -> None:
         self.indexing = (done, total)
 
-    def add_partial(self, entries: Iterable[Entry]) -> bool:
+    def add_partial(self, entries: Iterable[Entry], columns: tuple[int, int] | None = None) -> bool:
         """Take entries that came before the index is complete; True when the view lists
         them now (in its order, which settles as more come), False when they wait.
+        ``columns``: the list's column widths for the whole library, when known (the index
+        has come): the list is laid out as it will stay.
 
         A screenful is listed at once; after that, the list is sorted again only once the
         entries waiting are as many as those listed: sorting 10,000 entries for every chunk
@@ -191,7 +199,7 @@ class LibrarySession:
         listed = self.view.total
         if listed >= PARTIAL_SCREENFUL and len(self._partial) < 2 * listed:
             return False
-        self.view.set_entries(self._partial.values())
+        self.view.set_entries(self._partial.values(), columns)
         return True
 
     def set_index(self, index: Index) -> None:
@@ -217,14 +225,23 @@ class LibrarySession:
     # --- what the screen shows -------------------------------------------------------------
 
     def status(self) -> Status:
-        if self.indexing is not None:
-            done, total = self.indexing
-            return Status(indexing=f"indexing {done:,} / {total:,}" if total else "indexing\u2026")
         view = self.view
+        total = view.total
+        if self.indexing is not None:
+            # A warm start lists the cached first screenful while the whole index, come
+            # already, is decoded after the first frame: it is counted meanwhile, not
+            # "indexing" for the frame or two until it is listed.
+            coming = self.prefetch.coming() if self.prefetch is not None else None
+            if coming is None:
+                done, all_ = self.indexing
+                return Status(
+                    indexing=f"indexing {done:,} / {all_:,}" if all_ else "indexing\u2026"
+                )
+            total = coming
         if view.filtered:
-            count = f"{len(view):,} / {view.total:,}"
+            count = f"{len(view):,} / {total:,}"
         else:
-            count = f"{view.total:,} briefing{'s' if view.total != 1 else ''}"
+            count = f"{total:,} briefing{'s' if total != 1 else ''}"
         details: list[str] = []
         if view.tag:
             details.append(f"tag: {view.tag}")

@@ -37,6 +37,9 @@ from briefing_reader.tui.widgets.preview import Preview
 # The preview takes 45% of the width: narrower than this, the list would lose its subject,
 # period and date columns (or most of the title) to it, so the list is shown alone.
 PREVIEW_FROM = 160
+# The filter and search lines wait for the whole list on a warm start (see on_mount), this
+# long at most; a key that shows one before they come waits for them.
+LINES_AFTER_S = 0.5
 
 logger = logging.getLogger(__name__)
 
@@ -108,15 +111,29 @@ class LibraryScreen(Screen[None]):
         # At once, not Widget.focus's later: that came after the first frame, and the list's
         # border and title were sent a second time, focused.
         self.set_focus(self.list, scroll_visible=False)
-        self.call_after_refresh(self._mount_lines)
-        # In the first frame: the whole index if the prefetch has it, else what it has.
+        after_first_frame = getattr(self.app, "after_first_frame", self.call_after_refresh)
+        after_first_frame(self.session.first_frame_drawn)
+        # In the first frame: the cached first screenful. The prefetch decodes the rest of
+        # the index once that frame is out (see Prefetch.drawn): decoding, sorting and
+        # listing 10,000 entries before it held a warm start's first titles back. A small
+        # index has come whole (listed at once); a bigger one that has is listed a refresh
+        # later, in its own columns.
         index = self.session.prefetched()
+        told = self.session.told()
+        if index is not None and told and len(told) < len(index):
+            self._partial(told, index.columns())
+            self.call_after_refresh(self._indexed, index)
+            return
         if index is not None:
             self._indexed(index)
             return
-        told = self.session.told()
-        if told:  # the cached first screenful
+        if told:  # the cached first screenful; the rest comes after the first frame
             self._partial(told)
+            # After the whole list (see _indexed), which then comes that much sooner; at
+            # the latest LINES_AFTER_S after the first frame, should the rest be slow.
+            self.set_timer(LINES_AFTER_S, self._mount_lines)
+        else:
+            self.call_after_refresh(self._mount_lines)
         self._load_index()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -148,10 +165,11 @@ class LibraryScreen(Screen[None]):
         # start took the core the workers parse on.
         self._update_status(rows=False)
 
-    def _partial(self, entries: Sequence[Entry]) -> None:
-        """Titles before the index is complete; the cursor keeps its briefing meanwhile."""
+    def _partial(self, entries: Sequence[Entry], columns: tuple[int, int] | None = None) -> None:
+        """Titles before the index is complete; the cursor keeps its briefing meanwhile.
+        ``columns``: the whole library's (see LibrarySession.add_partial)."""
         keep = self._kept_path()
-        if self.session.add_partial(entries):
+        if self.session.add_partial(entries, columns):
             self.list.refresh_rows(keep_path=keep, at_top=keep is None)
             self._update_status()
             self._reader_follows()
@@ -176,6 +194,7 @@ class LibraryScreen(Screen[None]):
         self.list.refresh_rows(keep_path=keep, at_top=keep is None)
         self._update_status()
         self._reader_follows()
+        self.call_after_refresh(self._mount_lines)  # mounted once
         # After the full list is drawn: the preview parses a briefing (and so first imports
         # the YAML loader), which would hold up that frame.
         self.call_after_refresh(lambda: self._show_preview(self.list.current))
