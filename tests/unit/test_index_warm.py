@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +19,10 @@ from briefing_reader.library import index as index_module
 from briefing_reader.library.index import HEAD_ROWS, Entry, Index, _Row, problem_field
 from briefing_reader.library.view import LibraryView
 from tests.unit.test_library import make_library
+
+if TYPE_CHECKING:
+    from briefing_reader.library.prefetch import Prefetch
+    from briefing_reader.library.session import LibrarySession
 
 
 def test_the_lists_first_screenful_is_told_before_the_rest_of_the_cache_is_decoded(
@@ -145,19 +150,25 @@ def test_a_cache_of_ten_thousand_entries_comes_back_exactly_sharing_what_they_sh
     assert len({id(e.tags) for e in values}) == 12
 
 
-def test_a_prefetch_that_is_done_gives_the_whole_index_without_waiting(tmp_path: Path) -> None:
+def warm_session(tmp_path: Path, count: int) -> tuple[Prefetch, LibrarySession]:
+    """A library of ``count`` with its cache written, and a session prefetching it."""
     from briefing_reader.library.prefetch import Prefetch
     from briefing_reader.library.session import LibrarySession
     from briefing_reader.library.state import ReadState
 
     folder = tmp_path / "library"
-    make_library(folder, 12)
+    make_library(folder, count)
     Index.load([folder])
     prefetch = Prefetch.start([folder])
     assert prefetch is not None
+    session = LibrarySession([folder], ReadState(tmp_path / "state.json"), prefetch=prefetch)
+    return prefetch, session
+
+
+def test_a_prefetch_that_is_done_gives_the_whole_index_without_waiting(tmp_path: Path) -> None:
+    prefetch, session = warm_session(tmp_path, 12)
     os.waitpid(prefetch.pid, 0)
     prefetch._reader.join()  # the prefetch's thread has read all the child wrote
-    session = LibrarySession([folder], ReadState(tmp_path / "state.json"), prefetch=prefetch)
     # What the library screen asks before its first frame: all 12, not a first screenful.
     index = session.prefetched()
     assert index is not None and len(index) == 12 and index.stats.reused == 12
@@ -213,16 +224,7 @@ def test_a_warm_index_waits_for_the_first_frame_and_is_counted_meanwhile(tmp_pat
     # comes first, the rest once the frame is out, and the status counts it all meanwhile.
     import time
 
-    from briefing_reader.library.prefetch import Prefetch
-    from briefing_reader.library.session import LibrarySession
-    from briefing_reader.library.state import ReadState
-
-    folder = tmp_path / "library"
-    make_library(folder, 300)
-    Index.load([folder])
-    prefetch = Prefetch.start([folder])
-    assert prefetch is not None
-    session = LibrarySession([folder], ReadState(tmp_path / "state.json"), prefetch=prefetch)
+    prefetch, session = warm_session(tmp_path, 300)
     deadline = time.monotonic() + 10
     while prefetch.coming() is None and time.monotonic() < deadline:
         time.sleep(0.01)
