@@ -185,6 +185,7 @@ class HeldPrefetch:
         self.app: BriefingApp | None = None
         self.row_at_go: str | None = None
         self.displays_at_drawn: int | None = None  # frames written when drawn() came
+        self.displays_at_go: int | None = None  # and when go() came
         self.displays = 0
 
     def ready(self) -> Index | None:
@@ -205,6 +206,8 @@ class HeldPrefetch:
         return None
 
     def go(self) -> None:
+        if self.displays_at_go is None:
+            self.displays_at_go = self.displays
         if self.app is not None and not self.gone.is_set():
             self.row_at_go = row_text(self.app, 0)  # what the screen had drawn by then
         self.gone.set()
@@ -249,3 +252,27 @@ async def test_the_prefetch_hears_of_the_first_frame_as_it_is_written(tmp_path: 
         await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
         await settle(app, pilot)
     assert prefetch.displays_at_drawn == 0, prefetch.displays_at_drawn
+
+
+async def test_the_workers_are_let_go_by_the_frame_that_first_shows_titles(tmp_path: Path) -> None:
+    # Told after Textual's next refreshes instead, the go waited ~80 ms for the footer's
+    # keys to be composed, while the workers could have been parsing on the other core.
+    folder = make_library(tmp_path / "library")
+    index = Index.load([folder], use_cache=False, workers=1)
+    prefetch = HeldPrefetch(list(index.entries[:5]), index)
+    app = library_app(folder, use_cache=False, prefetch=prefetch)
+    written = app.post_display_hook
+    first_with_titles: list[int] = []
+
+    def count_display() -> None:
+        if not first_with_titles and "Briefing " in row_text(app, 0):
+            first_with_titles.append(prefetch.displays)
+        written()
+        prefetch.displays += 1
+
+    app.post_display_hook = count_display  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 24)) as pilot:
+        assert await asyncio.to_thread(prefetch.gone.wait, TIMEOUT_S), "go never came"
+        await asyncio.wait_for(app.library_loaded.wait(), TIMEOUT_S)
+        await settle(app, pilot)
+    assert first_with_titles and prefetch.displays_at_go == first_with_titles[0]

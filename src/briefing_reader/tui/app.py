@@ -100,8 +100,9 @@ class BriefingApp(FrameDeltaApp[None]):
         self._library = library
         # Set once the library's index is in its list: for tests and the benchmark.
         self.library_loaded = asyncio.Event()
-        # Called once the first frame is written (see after_first_frame); None after.
-        self._first_frame_waiting: list[Callable[[], None]] | None = []
+        # Called once the next frame is written (see after_frame).
+        self._frame_waiting: list[Callable[[], None]] = []
+        self._frame_written = False
         self.config = config or Config()
         self.startup_warnings: list[str] = []
         chosen = theme or self.config.theme or DEFAULT_THEME
@@ -266,21 +267,27 @@ class BriefingApp(FrameDeltaApp[None]):
                 signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
         self._signals.clear()
 
-    def after_first_frame(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` as soon as the first frame has been written, at once if it has.
+    def after_frame(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the next frame has been written (what is refreshed now is
+        on screen then).
 
-        Sooner than call_after_refresh from a first screen's mount, which came after the
-        footer's keys were composed, ~50 ms later.
+        Sooner than call_after_refresh, which waits for the screen to be idle: from a first
+        screen's mount, that came after the footer's keys were composed, ~50 to 90 ms later.
         """
-        if self._first_frame_waiting is None:
+        self._frame_waiting.append(callback)
+
+    def after_first_frame(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the first frame has been written, at once if it has."""
+        if self._frame_written:
             callback()
         else:
-            self._first_frame_waiting.append(callback)
+            self.after_frame(callback)
 
     def post_display_hook(self) -> None:
         super().post_display_hook()
-        waiting, self._first_frame_waiting = self._first_frame_waiting, None
-        for callback in waiting or ():
+        self._frame_written = True
+        waiting, self._frame_waiting = self._frame_waiting, []
+        for callback in waiting:
             callback()
 
     def _resume_gc(self) -> None:

@@ -173,7 +173,8 @@ class LibraryScreen(Screen[None]):
             self.list.refresh_rows(keep_path=keep, at_top=keep is None)
             self._update_status()
             self._reader_follows()
-            self.call_after_refresh(self.session.titles_shown)
+            after_frame = getattr(self.app, "after_frame", self.call_after_refresh)
+            after_frame(self.session.titles_shown)
 
     def _reader_follows(self) -> None:
         """A reader opened from this list steps through it as it is now (see follow)."""
