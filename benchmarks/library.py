@@ -14,6 +14,7 @@ dropped from it: these are repeat-open times, not first-boot times):
 (b) reading every file's bytes in this process (os.scandir walk, open, read): the I/O floor;
 (c) reading and parsing every briefing with ``yaml.load(..., Loader=yaml.CSafeLoader)`` in
     this process, on one core: the parse floor (interpreter start-up is in (a), not here);
+    once in each turn of the pty runs, so that it sees the machine as they do;
 (d) ``briefing <folder>`` in a pty of ``--size`` with an empty cache: time to the first frame
     (the list's border title ``Library``) and to the filled library (``10,000 briefings``);
 (e) the same with the cache a previous run left (a cache hit): first paint and filled library;
@@ -876,6 +877,7 @@ class Outcome:
 
     runs: dict[str, list[Run]] = field(default_factory=dict)
     latencies: dict[int, dict[str, float]] = field(default_factory=dict)
+    floors: list[float] = field(default_factory=list)  # (c), once a turn
     failure: str = ""  # measuring failed: the exit status is non-zero
 
     @property
@@ -884,10 +886,17 @@ class Outcome:
 
 
 def measure_processes(
-    setup: Setup, big: Corpus, small: Corpus, repeat: int, before: Setup | None = None
+    setup: Setup,
+    big: Corpus,
+    small: Corpus,
+    repeat: int,
+    before: Setup | None = None,
+    floor: Callable[[], float] | None = None,
 ) -> Outcome:
     """(a), (d), (e) and (g): bare, cold and warm runs, interleaved, after warm-ups; with
-    ``before`` (--compare), its cold and warm runs too, in turns with this code's."""
+    ``before`` (--compare), its cold and warm runs too, in turns with this code's; with
+    ``floor``, (c) once a turn: this machine's speed drifts by a third over minutes, and a
+    (c) taken before all the runs moved the cold ratio from 0.59x to 0.89x between runs."""
     setups = [setup] if before is None else [setup, before]
     out = Outcome(runs={"bare": []})
     for each in setups:
@@ -913,6 +922,8 @@ def measure_processes(
             env = warm_envs[each.tag]
             attempt(functools.partial(each.library, big, env, linger=cache_written(env)))
         for turn in range(repeat):
+            if floor is not None:
+                out.floors.append(floor())
             out.runs["bare"].append(setup.bare())
             for each in setups if turn % 2 == 0 else setups[::-1]:  # neither always first
                 cold = attempt(functools.partial(each.library, big, each.fresh_env("cold")))
@@ -960,12 +971,14 @@ def measure(args: argparse.Namespace, root: Path) -> int:
         None if args.compare is None else Setup(root, args.size, script, args.compare, "before-")
     )
 
-    say("(b), (c): reading and parsing in this process...")
+    say("(b): reading in this process...")
     read_all(big.folder)  # warm the page cache (and nothing is ever dropped from it)
     read_s = statistics.median(timed(lambda: read_all(big.folder)) for _ in range(args.repeat))
-    parse_s = statistics.median(timed(lambda: parse_all(big.folder)) for _ in range(args.repeat))
-    say("(a), (d), (e), (g): whole processes in a pty...")
-    procs = measure_processes(setup, big, small, args.repeat, before)
+    say("(a), (c), (d), (e), (g): (c) in this process, the rest as whole processes in a pty...")
+    procs = measure_processes(
+        setup, big, small, args.repeat, before, floor=lambda: timed(lambda: parse_all(big.folder))
+    )
+    parse_s = statistics.median(procs.floors) if procs.floors else float("nan")
     keys = Outcome()
     if not args.skip_keys:
         say("(f): keystrokes through the pilot...")
