@@ -356,14 +356,24 @@ class LibrarySession:
             return None
         if path in matches:
             return matches[(matches.index(path) + step) % len(matches)]
-        # From an entry without a match: the first match after (or before) it in the list.
-        listed = self.view.position_of(path) or 0
-        positions = {self.view.position_of(p): p for p in matches}
-        after = sorted(p for p in positions if p is not None and p > listed)
-        before = sorted(p for p in positions if p is not None and p < listed)
+        # From an entry without a match: the first match after (or before) it in the list,
+        # found in one pass over the list. Looked up match by match (position_of scans the
+        # list), 5,000 matches of 10,000 held the screen's thread for 6 s after the search.
+        wanted = set(matches)
+        entries = self.view.entries
+        listed = 0  # not listed (filtered out): from the top
+        found: list[tuple[int, str]] = []  # the listed matches, in list order
+        for position, index in enumerate(self.view.order):
+            listed_path = entries[index].path
+            if listed_path == path:
+                listed = position
+            elif listed_path in wanted:
+                found.append((position, listed_path))
+        if not found:
+            return None
         if step > 0:
-            return positions[(after or before)[0]] if after or before else None
-        return positions[(before or after)[-1]] if before or after else None
+            return next((p for at, p in found if at > listed), found[0][1])
+        return next((p for at, p in reversed(found) if at < listed), found[-1][1])
 
     # --- live reload -----------------------------------------------------------------------
 
