@@ -8,7 +8,10 @@ build gives what a serial one gives, and the index's problems are validate's pro
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -209,3 +212,23 @@ def test_an_article_edited_while_the_briefings_citing_it_are_read_is_checked_aga
         (entry.path, entry.problem) for entry in again.entries
     ]
     assert all("headline_facts[0].evidence" in (entry.problem or "") for entry in again.entries)
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods() or not Path("/proc/self/task").is_dir(),
+    reason="needs fork and /proc",
+)
+def test_workers_fork_only_from_a_process_with_one_thread_native_ones_counted() -> None:
+    # The prefetch child has one thread: its workers fork, starting in a millisecond. A
+    # thread that threading does not know of (a library's own, started by _thread, as
+    # pytest-xdist's execnet does) must stop the fork too: Python 3.12 warned of it here.
+    alone = "from briefing_reader.library.index import _start_method; print(_start_method())"
+    beside = (
+        "import _thread, time; _thread.start_new_thread(time.sleep, (30,)); time.sleep(0.1); "
+        "import threading; assert threading.active_count() == 1; " + alone
+    )
+    for source, expected in ((alone, "fork"), (beside, "forkserver")):
+        result = subprocess.run(
+            [sys.executable, "-c", source], capture_output=True, text=True, timeout=60
+        )
+        assert result.stdout.strip() == expected, result.stderr

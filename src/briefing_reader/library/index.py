@@ -517,9 +517,19 @@ def _start_method() -> str:
     import threading
 
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and threading.active_count() == 1 and _os_threads() <= 1:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _os_threads() -> int:
+    """This process's threads as the system counts them, native ones too (a library's own,
+    which threading does not know of: Python 3.12 warns of forking beside them, and a lock
+    one of them held stays locked in the child); 0 where that cannot be told."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0
 
 
 def _build_parallel(
