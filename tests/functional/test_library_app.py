@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -460,6 +462,33 @@ async def test_slash_searches_every_field_and_n_moves_across_briefings(library: 
         await pilot.press("N")
         await pilot.pause()
         assert app.screen.loaded.briefing == first
+
+
+async def test_the_status_says_searching_until_the_search_is_done(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first search at 10,000 reads every text, ~0.5 s after enter with the search line
+    # gone: without a word on screen the library looked as if enter had done nothing.
+    from briefing_reader.library.session import LibrarySession
+
+    release = threading.Event()
+    search = LibrarySession.search
+
+    def slow_search(session: LibrarySession, query: str, sources: bool) -> Any:
+        release.wait(10)
+        return search(session, query, sources)
+
+    monkeypatch.setattr(LibrarySession, "search", slow_search)
+    app = library_app(library)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await loaded(app, pilot)
+        await pilot.press("slash", *"recover", "enter")
+        await pilot.pause()
+        assert "searching: recover\u2026" in status(screen)
+        release.set()
+        await settle(app, pilot)
+        assert isinstance(app.screen, BriefingScreen)
+        assert "searching" not in status(screen) and "search: recover \u2014" in status(screen)
 
 
 async def test_search_is_case_sensitive_only_with_a_capital(library: Path) -> None:

@@ -113,6 +113,7 @@ class LibrarySession:
         self.search_query: str | None = None
         self.search_sources = False
         self.matches: list[str] = []  # paths with a search match, in list order
+        self.searching: str | None = None  # the query of a search running on a worker
         self.open_path: str | None = None  # the briefing the reader shows, if any
         self.watcher: FolderWatcher | None = None
         self.closing = False
@@ -245,7 +246,10 @@ class LibrarySession:
         details: list[str] = []
         if view.tag:
             details.append(f"tag: {view.tag}")
-        if self.search_query:
+        if self.searching is not None:
+            # The first search at 10,000 reads every text (~0.5 s): the line says so.
+            details.append(f"searching: {self.searching}\u2026")
+        elif self.search_query:
             where = " (and sources)" if self.search_sources else ""
             found = len(self.matches)
             details.append(f"search{where}: {self.search_query} \u2014 {found:,} found")

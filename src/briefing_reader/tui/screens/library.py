@@ -478,16 +478,24 @@ class LibraryScreen(Screen[None]):
         self.list.focus()
         if not query.strip() or self.session.index is None:
             return
+        self.session.searching = query.strip()
+        self._update_status(rows=False)
         self._search_worker(query.strip(), self.search_sources)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, query: str, sources: bool) -> None:
-        found = self.session.search(query, sources)
-        if found is not None:
-            self.app.call_from_thread(self._searched, found)
+        found: Found | None = None
+        try:
+            found = self.session.search(query, sources)
+        finally:  # the status says "searching" until this search is over, found or not
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.app.call_from_thread(self._searched, query, found)
 
-    def _searched(self, found: Found) -> None:
-        if not self.session.apply_search(found):
+    def _searched(self, query: str, found: Found | None) -> None:
+        if self.session.searching == query:  # not a newer search's
+            self.session.searching = None
+            self._update_status(rows=False)
+        if found is None or not self.session.apply_search(found):
             return  # the library changed meanwhile; the user can search again
         self._update_status()
         self.refresh_bindings()  # n and N now have somewhere to go
