@@ -367,7 +367,7 @@ KEYS: tuple[Key, ...] = (
         "search",
         "Search this briefing",
         READER,
-        "search this briefing",
+        "search this briefing (the source article, while it is open)",
         priority=True,  # as the library's f and /: the next key goes to the line
     ),
     Key(

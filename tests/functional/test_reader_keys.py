@@ -233,6 +233,73 @@ async def test_a_search_only_in_the_source_opens_it_at_the_match() -> None:
         assert "\u201cblockchain\u201d is not in the panes: shown in the source article." in (
             notes(app)
         )
+        await pilot.press("n")  # on in the article, where the only match is
+        await pilot.pause()
+        assert app.screen.query(SourceView)
+        assert "The only match in the source article." in notes(app)
+
+
+def current_match(source: SourceView) -> tuple[int, str]:
+    """The paragraph (its place among them, and its text) holding the current match: bold."""
+    found = [
+        (index, str(p.render()))
+        for index, p in enumerate(source.query(".paragraph").results(Static))
+        if any("bold" in str(span.style) for span in p.render().spans)  # type: ignore[union-attr]
+    ]
+    assert len(found) == 1, f"one current match, not {len(found)}"
+    return found[0]
+
+
+async def test_slash_with_the_source_open_finds_in_the_article_and_n_steps_round_it() -> None:
+    # Found by using it: / in the article closed it and searched the panes instead.
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s", "slash")
+        await pilot.pause()
+        line = app.focused
+        assert isinstance(line, Input) and line.placeholder == "search the source article"
+        await pilot.press(*"bitcoin", "enter")
+        await pilot.pause()
+        source = app.screen.query_one(SourceView)  # still open
+        assert app.focused is source
+        found = highlighted_paragraphs(source)
+        assert found and all("bitcoin" in p.lower() for p in found)
+        assert not any(marked(pane) for pane in app.screen.panes), "the panes are not searched"
+        # "bitcoin" is in the article 7 times, over several paragraphs.
+        places = [current_match(source)[0]]
+        for _ in range(7):
+            await pilot.press("n")
+            await pilot.pause()
+            places.append(current_match(source)[0])
+        assert places == [*sorted(places[:-1]), places[0]], "n goes down the article, then round"
+        assert len(set(places)) > 1
+        assert "Past the last match in the source article: back to the first." in notes(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert current_match(source)[0] == places[-2]
+        assert "No search yet: / searches this briefing." not in notes(app)
+
+
+async def test_slash_with_no_match_in_the_article_says_so_and_keeps_it_as_it_was() -> None:
+    app = app_for(BUNDLED)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        source = app.screen.query_one(SourceView)
+        evidence = highlighted_paragraphs(source)
+        assert evidence, "the item's evidence is highlighted"
+        await pilot.press("slash", *"zebra", "enter")
+        await pilot.pause()
+        assert "Nothing matches \u201czebra\u201d in the source article." in notes(app)
+        assert app.screen.query_one(SourceView) is source
+        assert highlighted_paragraphs(source) == evidence
+        await pilot.press("n")
+        await pilot.pause()
+        assert "No search yet: / searches this briefing." in notes(app)
+        await pilot.press("escape", "slash")
+        await pilot.pause()
+        line = app.focused
+        assert isinstance(line, Input) and line.placeholder == "search this briefing"
 
 
 async def test_a_library_search_in_the_sources_opens_the_source_at_the_hit(

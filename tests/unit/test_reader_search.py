@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefing_reader.library.reader_search import (
+    ArticleSearch,
     Elsewhere,
     ReaderSearch,
     Step,
@@ -171,3 +172,20 @@ def test_index_of_looks_in_lists_and_asks_lazy_entries(bundled: Loaded) -> None:
 def test_going_round_is_said_both_ways() -> None:
     assert going_round(1, "briefing") == "Past the last briefing: back to the first."
     assert going_round(-1, "briefing") == "Before the first briefing: on to the last."
+
+
+def test_an_article_search_steps_round_its_matches_and_says_so() -> None:
+    search = ArticleSearch("bitcoin", 3)
+    assert [search.step(1) for _ in range(3)] == [
+        (1, ""),
+        (2, ""),
+        (0, "Past the last match in the source article: back to the first."),
+    ]
+    assert search.step(-1) == (2, "Before the first match in the source article: on to the last.")
+    assert search.step(-1) == (1, "")
+
+
+def test_an_article_search_with_one_match_says_it_is_the_only_one() -> None:
+    search = ArticleSearch("blockchain", 1)
+    assert search.step(1) == (0, "The only match in the source article.")
+    assert search.step(-1) == (0, "The only match in the source article.")

@@ -85,6 +85,33 @@ class Elsewhere(NamedTuple):
     in_source: bool = False
 
 
+class ArticleSearch:
+    """A search in the open source article: how many matches it has and which is on show.
+
+    While the article is open, / searches it (as less does a file) and n and N step
+    through its matches, going round; the briefing's own search is left as it was.
+    """
+
+    def __init__(self, text: str, count: int) -> None:
+        self.text = text
+        self.count = count
+        self.shown = 0
+
+    def step(self, step: int) -> tuple[int, str]:
+        """n (1) or N (-1): the match to show now, and what to say of it ("" for nothing)."""
+        target = self.shown + step
+        say = ""
+        if not 0 <= target < self.count:
+            target %= self.count
+            say = (
+                "The only match in the source article."
+                if self.count == 1
+                else going_round(step, "match in the source article")
+            )
+        self.shown = target
+        return target, say
+
+
 class ReaderSearch:
     """The search n and N step through in one reader, and which of its hits is shown.
 

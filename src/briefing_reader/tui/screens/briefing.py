@@ -22,6 +22,7 @@ from textual.widgets import Static
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.keys import READER
 from briefing_reader.library.reader_search import (
+    ArticleSearch,
     Briefings,
     LibrarySearch,
     ReaderSearch,
@@ -89,6 +90,8 @@ class BriefingScreen(Screen["str | None"]):
         self.current_pane = 1
         self.set_reactive(BriefingScreen.index, index)
         self.search = ReaderSearch(library)
+        # A / search typed while the source article is open: its matches, for n and N.
+        self.article_search: ArticleSearch | None = None
         # The search hit to show once a switch to another briefing is composed.
         self._pending_hit: int | None = None
         self._restore: dict[int, tuple[int, float]] | None = None
@@ -289,7 +292,7 @@ class BriefingScreen(Screen["str | None"]):
             return "This is the only briefing."
         if action == "problems" and not self.loaded.problems:
             return "No problems found in this briefing."
-        if action == "next_match" and not self.search.text:
+        if action == "next_match" and not self.search.text and self._article_search() is None:
             return "No search yet: / searches this briefing."
         return None
 
@@ -424,6 +427,7 @@ class BriefingScreen(Screen["str | None"]):
         return view
 
     def _show_evidence(self) -> None:
+        self.article_search = None  # the item's evidence is what the article shows now
         for view in self.query(SourceView):
             view.highlight(self._evidence())
 
@@ -431,6 +435,7 @@ class BriefingScreen(Screen["str | None"]):
         self._show_evidence()
 
     def action_close_source(self) -> None:
+        self.article_search = None
         for view in self.query(SourceView):
             view.remove()
         self.remove_class("-source")
@@ -569,6 +574,10 @@ class BriefingScreen(Screen["str | None"]):
         if line is None:
             line = SearchLine()
             await self.mount(line, before=self.query_one("Footer"))  # KeyFooter too
+        # With the article open, / finds in it, as less does in a file.
+        line.placeholder = (
+            "search the source article" if self.query(SourceView) else "search this briefing"
+        )
         line.add_class("-shown")
         self.set_focus(line)  # at once: Widget.focus would wait behind keys already come
 
@@ -576,9 +585,11 @@ class BriefingScreen(Screen["str | None"]):
         if message.input.id != "reader-search":
             return
         message.stop()
-        if self.query(SourceView):
-            self.action_close_source()  # the matches are shown in the panes
         self._close_search_line()
+        sources = self.query(SourceView)
+        if sources:
+            self._search_article(sources.first(), message.value.strip())
+            return
         if not self.search.submit(message.value):
             return
         self._mark_search()
@@ -595,7 +606,33 @@ class BriefingScreen(Screen["str | None"]):
         else:
             self._focus_pane(self.current_pane)
 
+    def _search_article(self, view: SourceView, search: str) -> None:
+        if not search:
+            return
+        count = view.find(search)
+        if count:
+            self.article_search = ArticleSearch(search, count)
+        else:  # the article stays as it was, and so do n and N
+            self.notify(
+                f"Nothing matches \u201c{search}\u201d in the source article.", markup=False
+            )
+
+    def _article_search(self) -> tuple[SourceView, ArticleSearch] | None:
+        """The open article and the search n and N step through in it, if both are there."""
+        sources = self.query(SourceView)
+        if not sources or self.article_search is None:
+            return None
+        return sources.first(), self.article_search
+
     def action_next_match(self, step: int) -> None:
+        in_article = self._article_search()
+        if in_article is not None:
+            view, search = in_article
+            number, say = search.step(step)
+            view.show_match(number)
+            if say:
+                self.notify(say, markup=False)
+            return
         outcome = self.search.step(self.entries, self.index, step)
         if outcome.say:
             self.notify(outcome.say, severity="warning" if outcome.warning else "information")
@@ -639,7 +676,10 @@ class BriefingScreen(Screen["str | None"]):
     async def _show_in_source(self, search: str, article: str, say: str) -> None:
         view = self.query(SourceView).first() if self.query(SourceView) else None
         view = view or await self._open_source(article)
-        if view is not None and view.find(search):
+        count = view.find(search) if view is not None else 0
+        if count:
+            # n and N go on through the article's matches from here.
+            self.article_search = ArticleSearch(search, count)
             self.notify(say, markup=False)
 
     def _mark_search(self) -> None:
