@@ -262,7 +262,7 @@ KEYS: tuple[Key, ...] = (
         "zoom",
         "Zoom",
         READER,
-        "zoom the pane to the full screen and back",
+        "zoom the pane, or the open article, to the full screen\nand back",
         show=True,
     ),
     Key(

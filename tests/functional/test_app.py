@@ -19,6 +19,7 @@ from briefing_reader.tui.screens.briefing import BriefingScreen
 from briefing_reader.tui.screens.help import HelpScreen
 from briefing_reader.tui.widgets.error_view import ErrorView
 from briefing_reader.tui.widgets.pane import Pane
+from briefing_reader.tui.widgets.source import SourceView
 from tests.conftest import BUNDLED, FIXTURES, ROOT
 from tests.functional.conftest import app_for
 
@@ -174,6 +175,35 @@ async def test_z_zooms_the_focused_pane_and_back() -> None:
         assert focused_pane(app).number == 3
         await pilot.press("z")
         assert app.screen.maximized is None
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 40)])  # the article over or beside the panes
+async def test_z_in_the_source_article_zooms_it_and_it_keeps_the_keys(
+    size: tuple[int, int],
+) -> None:
+    # Found by using it: z zoomed the pane behind the article, which hid the article and its
+    # focus, so j then scrolled nothing.
+    app = app_for(BUNDLED)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        source = app.screen.query_one(SourceView)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is source
+        assert app.focused is source
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert source.scroll_y > 0, "j scrolls the zoomed article"
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.screen.maximized is None
+        assert app.focused is source, "the article keeps the keys after the zoom"
+        await pilot.press("z", "s")  # closed while zoomed: the panes as they were
+        await pilot.pause()
+        assert not app.screen.query(SourceView)
+        assert app.screen.maximized is None
+        assert isinstance(app.focused, Pane)
 
 
 async def test_brackets_move_between_briefings_and_keep_the_pane() -> None:

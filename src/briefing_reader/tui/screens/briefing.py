@@ -283,6 +283,12 @@ class BriefingScreen(Screen["str | None"]):
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
+            return
+        # What is being read: the article when it has the focus (zooming a pane instead hid
+        # the article, and focus with it, so j and k then moved nothing), else the pane.
+        sources = self.query(SourceView)
+        if sources and self.focused is sources.first():
+            self.maximize(sources.first(), container=False)
         elif self.panes:
             self.maximize(self.panes[self.current_pane - 1], container=False)
 
@@ -436,6 +442,8 @@ class BriefingScreen(Screen["str | None"]):
 
     def action_close_source(self) -> None:
         self.article_search = None
+        if isinstance(self.maximized, SourceView):
+            self.minimize()  # the zoom was the article's: the panes come back as they were
         for view in self.query(SourceView):
             view.remove()
         self.remove_class("-source")
