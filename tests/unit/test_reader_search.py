@@ -175,7 +175,7 @@ def test_going_round_is_said_both_ways() -> None:
 
 
 def test_an_article_search_steps_round_its_matches_and_says_so() -> None:
-    search = ArticleSearch("bitcoin", 3)
+    search = ArticleSearch(3)
     assert [search.step(1) for _ in range(3)] == [
         (1, ""),
         (2, ""),
@@ -186,6 +186,6 @@ def test_an_article_search_steps_round_its_matches_and_says_so() -> None:
 
 
 def test_an_article_search_with_one_match_says_it_is_the_only_one() -> None:
-    search = ArticleSearch("blockchain", 1)
+    search = ArticleSearch(1)
     assert search.step(1) == (0, "The only match in the source article.")
     assert search.step(-1) == (0, "The only match in the source article.")

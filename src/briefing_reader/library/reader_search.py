@@ -92,8 +92,7 @@ class ArticleSearch:
     through its matches, going round; the briefing's own search is left as it was.
     """
 
-    def __init__(self, text: str, count: int) -> None:
-        self.text = text
+    def __init__(self, count: int) -> None:
         self.count = count
         self.shown = 0
 

@@ -22,7 +22,6 @@ from textual.widgets import Static
 from briefing_reader.briefing_files import ReaderFiles
 from briefing_reader.keys import READER
 from briefing_reader.library.reader_search import (
-    ArticleSearch,
     Briefings,
     LibrarySearch,
     ReaderSearch,
@@ -90,8 +89,6 @@ class BriefingScreen(Screen["str | None"]):
         self.current_pane = 1
         self.set_reactive(BriefingScreen.index, index)
         self.search = ReaderSearch(library)
-        # A / search typed while the source article is open: its matches, for n and N.
-        self.article_search: ArticleSearch | None = None
         # The search hit to show once a switch to another briefing is composed.
         self._pending_hit: int | None = None
         self._restore: dict[int, tuple[int, float]] | None = None
@@ -298,7 +295,7 @@ class BriefingScreen(Screen["str | None"]):
             return "This is the only briefing."
         if action == "problems" and not self.loaded.problems:
             return "No problems found in this briefing."
-        if action == "next_match" and not self.search.text and self._article_search() is None:
+        if action == "next_match" and not self.search.text and self._article_matches() is None:
             return "No search yet: / searches this briefing."
         return None
 
@@ -433,7 +430,6 @@ class BriefingScreen(Screen["str | None"]):
         return view
 
     def _show_evidence(self) -> None:
-        self.article_search = None  # the item's evidence is what the article shows now
         for view in self.query(SourceView):
             view.highlight(self._evidence())
 
@@ -441,7 +437,6 @@ class BriefingScreen(Screen["str | None"]):
         self._show_evidence()
 
     def action_close_source(self) -> None:
-        self.article_search = None
         if isinstance(self.maximized, SourceView):
             self.minimize()  # the zoom was the article's: the panes come back as they were
         for view in self.query(SourceView):
@@ -617,26 +612,20 @@ class BriefingScreen(Screen["str | None"]):
     def _search_article(self, view: SourceView, search: str) -> None:
         if not search:
             return
-        count = view.find(search)
-        if count:
-            self.article_search = ArticleSearch(search, count)
-        else:  # the article stays as it was, and so do n and N
+        if not view.find(search):  # the article stays as it was, and so do n and N
             self.notify(
                 f"Nothing matches \u201c{search}\u201d in the source article.", markup=False
             )
 
-    def _article_search(self) -> tuple[SourceView, ArticleSearch] | None:
-        """The open article and the search n and N step through in it, if both are there."""
+    def _article_matches(self) -> SourceView | None:
+        """The open article, when it has a search's matches for n and N to step through."""
         sources = self.query(SourceView)
-        if not sources or self.article_search is None:
-            return None
-        return sources.first(), self.article_search
+        return sources.first() if sources and sources.first().matches is not None else None
 
     def action_next_match(self, step: int) -> None:
-        in_article = self._article_search()
-        if in_article is not None:
-            view, search = in_article
-            number, say = search.step(step)
+        view = self._article_matches()
+        if view is not None and view.matches is not None:
+            number, say = view.matches.step(step)
             view.show_match(number)
             if say:
                 self.notify(say, markup=False)
@@ -684,10 +673,7 @@ class BriefingScreen(Screen["str | None"]):
     async def _show_in_source(self, search: str, article: str, say: str) -> None:
         view = self.query(SourceView).first() if self.query(SourceView) else None
         view = view or await self._open_source(article)
-        count = view.find(search) if view is not None else 0
-        if count:
-            # n and N go on through the article's matches from here.
-            self.article_search = ArticleSearch(search, count)
+        if view is not None and view.find(search):  # n and N go on through its matches
             self.notify(say, markup=False)
 
     def _mark_search(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from briefing_reader.checks.evidence import locate
 from briefing_reader.keys import SOURCE
+from briefing_reader.library.reader_search import ArticleSearch
 from briefing_reader.tui.keys import bindings
 
 
@@ -36,6 +37,8 @@ class SourceView(VerticalScroll, can_focus=True):
         # The spans marked now, and what each paragraph was last drawn with (its spans and
         # the current one among them): a paragraph is updated only when that changes.
         self._spans: list[tuple[int, int]] = []
+        # The matches of the last find, for n and N; gone once the evidence is shown again.
+        self.matches: ArticleSearch | None = None
         self._drawn: dict[int, tuple[tuple[tuple[int, int], ...], tuple[int, int] | None]] = {}
         # Paragraph boundaries as offsets into text, to map a highlight onto its paragraph.
         self.paragraphs: list[tuple[int, int]] = []
@@ -53,16 +56,18 @@ class SourceView(VerticalScroll, can_focus=True):
     def highlight(self, excerpt: str | None) -> bool:
         """Highlight ``excerpt`` and scroll to it; False when it is not in the article."""
         span = locate(self.text, excerpt) if excerpt else None
+        self.matches = None
         self._show_spans([span] if span else [])
         return span is not None
 
     def find(self, search: str) -> int:
         """Highlight every occurrence of a search and scroll to the first; how many. With
-        none, the article stays as it is, marks and place alike."""
+        none, the article stays as it is: marks, place and the matches n and N go through."""
         from briefing_reader.library.search import text_spans
 
         spans = text_spans(self.text, search)
         if spans:
+            self.matches = ArticleSearch(len(spans))
             self._show_spans(spans, current=0)
         return len(spans)
 
@@ -90,7 +95,7 @@ class SourceView(VerticalScroll, can_focus=True):
             shown = (inside, target if target in inside else None)
             if inside and first is None:
                 first = widget
-            if target is not None and target in inside and chosen is None:
+            if target in inside and chosen is None:
                 chosen = widget
             if self._drawn.get(index, ((), None)) == shown:
                 continue  # as drawn already: n repaints two paragraphs, not the article
